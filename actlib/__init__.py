@@ -1,0 +1,37 @@
+"""actlib: the shared code of the book *Activation functions, hands-on*.
+
+* :mod:`actlib.activations` - NumPy reference implementations (one formula each)
+* :mod:`actlib.derivatives` - their first derivatives
+* :mod:`actlib.registry` - every activation with its facts: ``get``, ``names``, ``derivative``
+* :mod:`actlib.plotting` - the book's figure style and plot helpers
+* :mod:`actlib.exercises` - self-checks for the exercises: ``actlib.check(label, answer)``
+* :mod:`actlib.datasets` - real MNIST, offline: ``load_mnist()``
+"""
+
+from .activations import (
+    elu,
+    gelu,
+    identity,
+    leaky_relu,
+    maxout,
+    mish,
+    relu,
+    selu,
+    sigmoid,
+    silu,
+    softmax,
+    softplus,
+    step,
+    swish,
+    tanh,
+)
+from .exercises import check
+from .registry import Activation, derivative, get, names
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Activation", "check", "derivative", "get", "names",
+    "elu", "gelu", "identity", "leaky_relu", "maxout", "mish", "relu", "selu",
+    "sigmoid", "silu", "softmax", "softplus", "step", "swish", "tanh",
+]

@@ -1,0 +1,84 @@
+"""The book's figure style and the plot helpers every chapter shares.
+
+Call :func:`use_book_style` once at the top of a chapter. Every figure gets a
+title, axis labels, and a legend when it has more than one line.
+"""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .registry import derivative, get
+
+#: One colour per role, so "function" and "derivative" look the same in every chapter.
+FUNCTION_COLOR = "#1f77b4"
+DERIVATIVE_COLOR = "#d62728"
+
+BOOK_STYLE = {
+    "figure.figsize": (6.4, 4.0),
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 12,
+    "axes.labelsize": 11,
+    "legend.fontsize": 9,
+    "legend.frameon": False,
+    "lines.linewidth": 2.0,
+    "image.cmap": "viridis",
+    # Deterministic SVG/PNG metadata so re-running a notebook changes nothing.
+    "svg.hashsalt": "actbook",
+}
+
+
+def use_book_style() -> None:
+    """Apply the book's matplotlib style (call once per notebook)."""
+    mpl.rcParams.update(BOOK_STYLE)
+
+
+def default_grid(low: float = -5.0, high: float = 5.0, num: int = 1001) -> np.ndarray:
+    """The x grid the book plots activations on: [-5, 5] with a point at 0."""
+    return np.linspace(low, high, num)
+
+
+def finish(ax, title: str, xlabel: str = "x", ylabel: str = "y", legend: bool | None = None):
+    """Give ``ax`` its title and labels; add a legend when it has several labelled lines."""
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    labelled = [h for h in ax.get_legend_handles_labels()[1] if not h.startswith("_")]
+    if legend or (legend is None and len(labelled) > 1):
+        ax.legend()
+    return ax
+
+
+def plot_activation(name: str, ax=None, x=None, *, with_derivative: bool = True, **params):
+    """Plot activation ``name`` (and its derivative) on ``ax``; returns ``ax``."""
+    record = get(name)
+    if ax is None:
+        _, ax = plt.subplots()
+    x = default_grid() if x is None else np.asarray(x)
+    ax.plot(x, record.function(x, **params), color=FUNCTION_COLOR, label=f"{record.name}(x)")
+    if with_derivative and record.elementwise:
+        ax.plot(x, derivative(name, x, **params), color=DERIVATIVE_COLOR, linestyle="--",
+                label=f"{record.name}'(x)")
+    ax.axhline(0, color="black", linewidth=0.6)
+    ax.axvline(0, color="black", linewidth=0.6)
+    return finish(ax, record.title, ylabel="value", legend=with_derivative and record.elementwise)
+
+
+def activation_grid(names, ncols: int = 3, x=None, *, with_derivative: bool = True):
+    """A grid of :func:`plot_activation` panels, one per name; returns the figure."""
+    names = list(names)
+    nrows = -(-len(names) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.0 * ncols, 3.0 * nrows), squeeze=False)
+    for ax, name in zip(axes.flat, names, strict=False):
+        plot_activation(name, ax=ax, x=x, with_derivative=with_derivative)
+    for ax in axes.flat[len(names):]:
+        ax.set_visible(False)
+    fig.tight_layout()
+    return fig
