@@ -45,8 +45,9 @@ lint: install
 unit: install
 	$(BIN)/pytest tests
 
+# All notebooks, or one: make notebooks NB=chapters/zoo.ipynb
 notebooks: install
-	$(NBVAL) chapters
+	$(NBVAL) $(or $(NB),chapters)
 
 # Build from the stored outputs that `notebooks` has just checked against the code.
 book-check: install
