@@ -36,9 +36,25 @@ def _prepare(x):
 
 def _sigmoid_array(a: np.ndarray) -> np.ndarray:
     """Stable logistic function on a float array: never evaluates exp of a positive number."""
-    e = np.exp(-np.abs(a))  # in (0, 1]
-    numerator = np.where(a >= 0, np.ones_like(e), e)
-    return numerator / (1.0 + e)
+    # sigma(x) = 1 / (1 + e) for x >= 0 and e / (1 + e) for x < 0, with e = exp(-|x|) in (0, 1].
+    # Written with in-place ufuncs: four passes over memory besides exp, no temporaries but one.
+    shape = a.shape
+    a = np.atleast_1d(a)  # ufuncs return scalars, not arrays, for 0-d input; out= needs an array
+    e = np.abs(a)
+    np.negative(e, out=e)
+    np.exp(e, out=e)
+    denominator = e + 1
+    np.copyto(e, 1, where=a >= 0)
+    np.divide(e, denominator, out=e)
+    return e.reshape(shape)
+
+
+def _scaled(a: np.ndarray, beta: float) -> np.ndarray:
+    """beta * a without overflow: sigmoid is exactly 0 or 1 beyond |beta * a| = 800, so clip there."""
+    if beta == 0:
+        return np.zeros_like(a)
+    bound = 800.0 / beta
+    return beta * np.clip(a, -bound, bound)
 
 
 def _softplus_array(a: np.ndarray) -> np.ndarray:
@@ -128,7 +144,8 @@ def selu(x):
     r"""Scaled ELU, :math:`\operatorname{SELU}(x) = \lambda\,\operatorname{ELU}(x; \alpha)`.
 
     With :math:`\lambda \approx 1.0507` and :math:`\alpha \approx 1.6733`
-    (:data:`SELU_SCALE`, :data:`SELU_ALPHA`).
+    (:data:`SELU_SCALE`, :data:`SELU_ALPHA`). Because :math:`\lambda > 1`, inputs
+    within 5 % of the dtype's largest number overflow to ``inf``, as they must.
     """
     a, like, scalar = _prepare(x)
     negative_part = SELU_ALPHA * np.expm1(np.minimum(a, 0))
@@ -140,7 +157,7 @@ def swish(x, beta: float = 1.0):
     r"""Swish, :math:`\operatorname{swish}(x) = x\,\sigma(\beta x)`; with ``beta=1`` it is SiLU."""
     beta = real_parameter(beta, "beta", minimum=0.0)
     a, like, scalar = _prepare(x)
-    return restore(a * _sigmoid_array(beta * a), like, scalar)
+    return restore(a * _sigmoid_array(_scaled(a, beta)), like, scalar)
 
 
 @ignore_underflow

@@ -23,8 +23,12 @@ _INV_SQRT_2PI = 0.3989422804014327
 
 
 def _sech2(u):
-    """1 - tanh(u)**2, computed as 4 sigma(2u) sigma(-2u) so it keeps its precision in the tails."""
-    return 4 * act._sigmoid_array(2 * u) * act._sigmoid_array(-2 * u)
+    """1 - tanh(u)**2, computed as 4 sigma(2u) sigma(-2u) so it keeps its precision in the tails.
+
+    Beyond |u| = 400 the true value is below 1e-347, i.e. 0 in float64, so clipping there is exact.
+    """
+    u2 = 2 * np.clip(u, -400, 400)
+    return 4 * act._sigmoid_array(u2) * act._sigmoid_array(-u2)
 
 
 def _nan_where_nan(a, values):
@@ -102,8 +106,9 @@ def d_swish(x, beta: float = 1.0):
     r""":math:`\sigma(\beta x) + \beta x\,\sigma(\beta x)\,(1 - \sigma(\beta x))`."""
     beta = real_parameter(beta, "beta", minimum=0.0)
     a, like, scalar = act._prepare(x)
-    s, s_minus = act._sigmoid_array(beta * a), act._sigmoid_array(-beta * a)
-    return restore(s + beta * a * s * s_minus, like, scalar)
+    z = act._scaled(a, beta)
+    s, s_minus = act._sigmoid_array(z), act._sigmoid_array(-z)
+    return restore(s + z * s * s_minus, like, scalar)
 
 
 @ignore_underflow

@@ -38,8 +38,8 @@ class Activation:
     def elementwise(self) -> bool:
         return self.derivative is not None
 
-    def __call__(self, x, **params):
-        return self.function(x, **params)
+    def __call__(self, x, *args, **params):
+        return self.function(x, *args, **params)
 
 
 INF = math.inf

@@ -1,0 +1,121 @@
+"""actlib agrees with PyTorch, Keras and a 40-digit mpmath reference.
+
+Tolerances (``np.allclose(ours, theirs, rtol, atol)``):
+
+* PyTorch, float64: rtol 1e-12, atol 1e-14. float32: rtol 4e-6, atol 1e-6.
+* Keras (TensorFlow), float64: rtol 1e-7, atol 1e-8 (Keras keeps some constants
+  such as the Leaky ReLU slope in float32, and computes ELU's ``exp(x) - 1``
+  without ``expm1``); float32: rtol 4e-6, atol 2e-6.
+* mpmath (float64): rtol 4e-13 for the functions, 1e-13 for derivatives, on
+  every value larger than the smallest normal float.
+
+The atol terms matter only where the true value is tiny: there PyTorch and
+Keras compute GELU as ``x/2 (1 + erf(x/sqrt 2))``, whose ``1 + erf`` cancels,
+while actlib uses ``erfc`` and stays accurate (see the mpmath test).
+"""
+
+import numpy as np
+import pytest
+import torch
+
+import actlib
+from tests import exact
+from tests.reference import GRID, KERAS, TORCH, actlib_fn, inputs, keras_values, torch_values
+
+TOL_TORCH = {np.float64: (1e-12, 1e-14), np.float32: (4e-6, 1e-6)}
+TOL_KERAS = {np.float64: (1e-7, 1e-8), np.float32: (4e-6, 2e-6)}
+DTYPES = [np.float32, np.float64]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", sorted(TORCH))
+def test_agrees_with_torch(name, dtype):
+    x = inputs(name, dtype)
+    ours = actlib_fn(name)(x)
+    assert ours.dtype == dtype
+    rtol, atol = TOL_TORCH[dtype]
+    np.testing.assert_allclose(ours, torch_values(name, x), rtol=rtol, atol=atol)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", sorted(KERAS))
+def test_agrees_with_keras(name, dtype):
+    x = inputs(name, dtype)
+    rtol, atol = TOL_KERAS[dtype]
+    np.testing.assert_allclose(actlib_fn(name)(x), keras_values(name, x), rtol=rtol, atol=atol)
+
+
+def _relative_error(ours, reference):
+    significant = np.abs(reference) > np.finfo(np.float64).tiny
+    return np.abs(ours[significant] - reference[significant]) / np.abs(reference[significant])
+
+
+EXACT_GRID = np.unique(np.concatenate([np.linspace(-40, 40, 801), [-700, -1e-8, -1e-300, 0, 1e-300, 1e-8, 700]]))
+
+
+@pytest.mark.parametrize("name", sorted(exact.EXACT))
+def test_function_is_correct_to_the_last_digits(name):
+    reference = exact.evaluate(exact.EXACT[name], EXACT_GRID)
+    assert _relative_error(actlib.get(name)(EXACT_GRID), reference).max() < 4e-13
+
+
+@pytest.mark.parametrize("name", sorted(exact.EXACT_DERIVATIVE))
+def test_derivative_is_correct_to_the_last_digits(name):
+    reference = exact.evaluate(exact.EXACT_DERIVATIVE[name], EXACT_GRID)
+    assert _relative_error(actlib.derivative(name, EXACT_GRID), reference).max() < 1e-13
+
+
+AUTOGRAD = {  # torch functions whose autograd we compare with actlib.derivative
+    name: fn for name, fn in TORCH.items() if name not in ("step", "softmax", "gelu_tanh")
+}
+
+
+@pytest.mark.parametrize("name", sorted(AUTOGRAD))
+def test_derivative_agrees_with_torch_autograd_including_kinks(name):
+    x = np.unique(np.concatenate([GRID, [0.0]]))
+    t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    AUTOGRAD[name](t).sum().backward()
+    np.testing.assert_allclose(actlib.derivative(name, x), t.grad.numpy(), rtol=1e-12, atol=1e-14)
+
+
+def test_gelu_tanh_derivative_agrees_with_torch_autograd():
+    t = torch.tensor(GRID, dtype=torch.float64, requires_grad=True)
+    TORCH["gelu_tanh"](t).sum().backward()
+    np.testing.assert_allclose(actlib.derivative("gelu", GRID, approximate=True), t.grad.numpy(),
+                               rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("name", actlib.names(elementwise_only=True))
+def test_derivative_matches_central_differences_away_from_kinks(name):
+    x = np.linspace(-6, 6, 1201)
+    x = x[np.abs(x) > 1e-3]  # ReLU, Leaky ReLU and step have a kink at 0
+    h = 1e-6
+    f = actlib.get(name).function
+    numeric = (f(x + h) - f(x - h)) / (2 * h)
+    np.testing.assert_allclose(actlib.derivative(name, x), numeric, rtol=1e-6, atol=1e-8)
+
+
+def test_kink_conventions_match_autograd():
+    assert actlib.derivative("relu", 0.0) == 0.0
+    assert actlib.derivative("leaky_relu", 0.0, alpha=0.1) == pytest.approx(0.1)
+    assert actlib.derivative("elu", 0.0, alpha=0.5) == pytest.approx(0.5)
+    assert actlib.derivative("step", 0.0) == 0.0
+
+
+@pytest.mark.parametrize("beta", [0.0, 0.5, 2.0])
+def test_swish_beta_and_its_derivative(beta):
+    t = torch.tensor(GRID, dtype=torch.float64, requires_grad=True)
+    y = t * torch.sigmoid(beta * t)
+    y.sum().backward()
+    np.testing.assert_allclose(actlib.swish(GRID, beta=beta), y.detach().numpy(), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(actlib.derivative("swish", GRID, beta=beta), t.grad.numpy(),
+                               rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("alpha", [0.0, 0.2, 3.0])
+def test_parameterised_relus_agree_with_torch(alpha):
+    t = torch.from_numpy(GRID)
+    np.testing.assert_array_equal(actlib.leaky_relu(GRID, alpha=alpha),
+                                  torch.nn.functional.leaky_relu(t, alpha).numpy())
+    np.testing.assert_allclose(actlib.elu(GRID, alpha=alpha), torch.nn.functional.elu(t, alpha).numpy(),
+                               rtol=1e-12, atol=1e-14)
