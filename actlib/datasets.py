@@ -13,11 +13,13 @@ the original uint8 pixels exactly (``x * 256``), and caches the result as an
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import importlib.metadata
 import os
 import pickle
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -109,22 +111,30 @@ def _array_digest(arrays: dict[str, np.ndarray]) -> str:
 
 def _read_cache(path: Path) -> dict[str, np.ndarray] | None:
     try:
-        with np.load(path, allow_pickle=False) as npz:
-            arrays = {k: npz[k] for k in ("x_train", "y_train", "x_test", "y_test")}
-            stored = str(npz["digest"])
-    except (OSError, KeyError, ValueError):
-        return None
+        # Open the file ourselves: np.load leaks its handle when a truncated .npz fails to parse.
+        with open(path, "rb") as f:
+            npz = np.load(f, allow_pickle=False)
+            if not isinstance(npz, np.lib.npyio.NpzFile):
+                return None
+            with npz:
+                arrays = {k: npz[k] for k in ("x_train", "y_train", "x_test", "y_test")}
+                stored = str(npz["digest"])
+    except (OSError, EOFError, KeyError, ValueError, zipfile.BadZipFile):
+        return None  # missing, empty, truncated or foreign file: rebuild it from the source
     return arrays if _array_digest(arrays) == stored else None
 
 
 def _write_cache(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    tmp = path.with_suffix(f".tmp{os.getpid()}.npz")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}.npz")
         np.savez(tmp, digest=np.array(_array_digest(arrays)), **arrays)
         os.replace(tmp, path)
     except OSError:
-        pass  # a read-only home still works, just without the cache
+        # A read-only home still works, just without the cache; a full disk must
+        # not leave half a file behind.
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 def load_mnist(*, source: str | os.PathLike | None = None, use_cache: bool = True):
