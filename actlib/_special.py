@@ -50,34 +50,48 @@ def _erf_small(x):
 
 
 def _erfc_large(a):
-    """erfc(a) for a >= 1 (float64 array)."""
-    expx2 = np.exp(-a * a)
-    near = _poly(_P, a) / _poly(_Q, a)
-    far = _poly(_R, a) / _poly(_S, a)
-    return expx2 * np.where(a < 8.0, near, far)
+    """erfc(a) for 1 <= a <= 27 (float64 array); beyond 27 it underflows to 0."""
+    near = a < 8.0
+    ratio = np.empty_like(a)
+    ratio[near] = _poly(_P, a[near]) / _poly(_Q, a[near])
+    ratio[~near] = _poly(_R, a[~near]) / _poly(_S, a[~near])
+    return np.exp(-a * a) * ratio
+
+
+def _erfc_nonnegative(a):
+    """erfc(a) for a >= 0, NaN-free; each branch is evaluated only where it applies."""
+    out = np.zeros_like(a)  # erfc(a) underflows to 0 for a > 27
+    small = a < 1.0
+    out[small] = 1.0 - _erf_small(a[small])
+    tail = ~small & (a <= 27.0)
+    out[tail] = _erfc_large(a[tail])
+    return out
 
 
 @ignore_underflow
 def erfc(x: np.ndarray) -> np.ndarray:
     """Complementary error function of a float64 array (NaN stays NaN)."""
     x = np.asarray(x, dtype=np.float64)
-    a = np.minimum(np.abs(x), 30.0)  # erfc(30) underflows to 0 already; avoids a*a overflow
-    small = 1.0 - _erf_small(np.minimum(a, 1.0))
-    tail = _erfc_large(np.maximum(a, 1.0))
-    positive = np.where(a < 1.0, small, tail)
-    result = np.where(x < 0, 2.0 - positive, positive)
-    return np.where(np.isnan(x), x, result)
+    nan = np.isnan(x)
+    positive = _erfc_nonnegative(np.where(nan, 0.0, np.abs(x)))
+    result = np.where(x < 0, 2.0 - positive, positive)  # erfc(-a) = 2 - erfc(a)
+    result[nan] = np.nan
+    return result
 
 
 @ignore_underflow
 def erf(x: np.ndarray) -> np.ndarray:
     """Error function of a float64 array (NaN stays NaN)."""
     x = np.asarray(x, dtype=np.float64)
-    a = np.minimum(np.abs(x), 30.0)
-    small = _erf_small(np.minimum(a, 1.0))
-    tail = 1.0 - _erfc_large(np.maximum(a, 1.0))
-    magnitude = np.where(a < 1.0, small, tail)
-    return np.where(np.isnan(x), x, np.copysign(magnitude, x))
+    nan = np.isnan(x)
+    a = np.where(nan, 0.0, np.abs(x))
+    small = a < 1.0
+    magnitude = np.empty_like(a)
+    magnitude[small] = _erf_small(a[small])  # no cancellation near 0
+    magnitude[~small] = 1.0 - _erfc_nonnegative(a[~small])
+    result = np.copysign(magnitude, x)
+    result[nan] = np.nan
+    return result
 
 
 @ignore_underflow
