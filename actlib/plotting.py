@@ -82,3 +82,38 @@ def activation_grid(names, ncols: int = 3, x=None, *, with_derivative: bool = Tr
         ax.set_visible(False)
     fig.tight_layout()
     return fig
+
+
+def plot_decision_surface(predict, points, labels, ax=None, *, threshold: float = 0.5,
+                          limits=(-0.25, 1.25), resolution: int = 201, title: str = "Decision surface",
+                          colorbar: bool = True):
+    """Shade a 2-D classifier's output over a square; draw its decision boundary and the labelled points.
+
+    ``predict`` maps an ``(n, 2)`` array of points to ``n`` outputs (a step's 0/1 or a
+    sigmoid's probability); the boundary is the contour ``output = threshold``. ``points``
+    ``(m, 2)`` are drawn as circles (label 0) and squares (label 1). Returns ``ax``.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.2, 4.8))
+    grid = np.linspace(limits[0], limits[1], resolution)
+    g1, g2 = np.meshgrid(grid, grid)
+    values = np.asarray(predict(np.column_stack([g1.ravel(), g2.ravel()])), dtype=float).reshape(g1.shape)
+    low, high = min(values.min(), 0.0), max(values.max(), 1.0)
+    shading = ax.contourf(g1, g2, values, levels=np.linspace(low, high, 21), cmap="RdBu_r", alpha=0.75)
+    if values.min() < threshold < values.max():  # no boundary (and no matplotlib warning) otherwise
+        ax.contour(g1, g2, values, levels=[threshold], colors="black", linewidths=2)
+        ax.plot([], [], color="black", label=f"output = {threshold:g}")
+    points, labels = np.asarray(points, dtype=float), np.asarray(labels).ravel()
+    for value, marker in ((0, "o"), (1, "s")):
+        chosen = points[labels == value]
+        ax.scatter(chosen[:, 0], chosen[:, 1], marker=marker, s=90, c="white" if value == 0 else "black",
+                   edgecolors="black", linewidths=1.5, zorder=3, label=f"target {value}")
+    if colorbar:
+        ax.figure.colorbar(shading, ax=ax, label="output", fraction=0.046, pad=0.04)
+    ax.set_aspect("equal")
+    ax.set_xlim(limits)
+    ax.set_ylim(limits)
+    finish(ax, title, "$x_1$", "$x_2$", legend=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, frameon=False,
+              handletextpad=0.3, columnspacing=1.0)
+    return ax
