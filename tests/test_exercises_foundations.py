@@ -1,0 +1,81 @@
+"""The self-checks of chapters 1, 2 and 4: each accepts the book's answer, rejects a wrong one
+with a helpful message, and reports a stub as not answered."""
+
+import numpy as np
+import pytest
+
+import actlib
+from actlib.exercises import IncorrectAnswer, NotAnswered, exercises
+
+INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+FOUNDATION_CHAPTERS = ("perceptron",)
+#: The checks whose answer is a function: a stub there is a function that raises NotImplementedError.
+FUNCTION_ANSWERS = set()
+
+
+def _raises_not_implemented(*args, **kwargs):
+    raise NotImplementedError
+
+
+def test_the_foundation_chapters_have_at_least_three_checks_each():
+    for chapter in FOUNDATION_CHAPTERS:
+        labels = [e.label for e in exercises(chapter)]
+        assert len(labels) >= 3, chapter
+        assert all(label.startswith(f"{chapter}-") for label in labels)
+
+
+@pytest.mark.parametrize("label", [e.label for c in FOUNDATION_CHAPTERS for e in exercises(c)])
+def test_stubs_are_not_answered(label):
+    stubs = (None, ..., _raises_not_implemented) if label in FUNCTION_ANSWERS else (None, ...)
+    for stub in stubs:
+        with pytest.raises(NotAnswered, match="not answered yet"):
+            actlib.check(label, stub)
+
+
+# --- chapter 1: the perceptron ------------------------------------------------------------
+
+def test_perceptron_majority(capsys):
+    actlib.check("perceptron-majority", (np.array([1.0, 1.0, 1.0]), -1.0))
+    actlib.check("perceptron-majority", ([1, 1, 1], -1.5))
+    assert "Correct (perceptron-majority)" in capsys.readouterr().out
+    with pytest.raises(IncorrectAnswer, match=r"wrong on 3 of 8 inputs; first on input \(0, 0, 1\): "
+                                              r"it outputs 1, the target is 0"):
+        actlib.check("perceptron-majority", ([1, 1, 1], -0.5))
+    with pytest.raises(IncorrectAnswer, match=r"w must hold 3 weights.*got shape \(2,\)"):
+        actlib.check("perceptron-majority", ([1, 1], -1.5))
+    with pytest.raises(IncorrectAnswer, match=r"answer with a pair \(w, b\)"):
+        actlib.check("perceptron-majority", [1, 1, 1])
+    with pytest.raises(IncorrectAnswer, match="b must be a single number"):
+        actlib.check("perceptron-majority", ([1, 1, 1], [-1, -1]))
+
+
+def test_perceptron_separable():
+    actlib.check("perceptron-separable", {"AND", "OR", "NAND", "NOR"})
+    actlib.check("perceptron-separable", ["and", "or", "nand", "nor"])
+    with pytest.raises(IncorrectAnswer, match=r"\['XOR'\]: no single line separates"):
+        actlib.check("perceptron-separable", {"AND", "OR", "NAND", "NOR", "XOR"})
+    with pytest.raises(IncorrectAnswer, match="1 gate\\(s\\) are missing: a perceptron with negative weights"):
+        actlib.check("perceptron-separable", {"AND", "OR", "NAND"})
+    with pytest.raises(IncorrectAnswer, match=r"unknown gate name\(s\) \['IMPLIES'\]"):
+        actlib.check("perceptron-separable", {"AND", "IMPLIES"})
+    with pytest.raises(IncorrectAnswer, match="answer with a set of gate names"):
+        actlib.check("perceptron-separable", "AND")
+
+
+def test_perceptron_xnor():
+    right = [(np.array([[2.0, 1.0], [-1.0, -1.0]]), np.array([-2.0, 1.0])),
+             (np.array([[1.0, 1.0]]), np.array([0.0]))]
+    actlib.check("perceptron-xnor", right)
+    xor = [(np.array([[1.0, 1.0], [-2.0, -1.0]]), np.array([0.0, 3.0])),
+           (np.array([[2.0, 1.0]]), np.array([-2.0]))]
+    with pytest.raises(IncorrectAnswer, match=r"wrong on 4 of 4 inputs; first on input \(0, 0\): it outputs 0, "
+                                              r"the target is 1"):
+        actlib.check("perceptron-xnor", xor)
+    with pytest.raises(IncorrectAnswer, match=r"do not fit together: layer 2: weights must have shape \(n_out, 2\)"):
+        actlib.check("perceptron-xnor", [right[0], (np.ones((1, 3)), np.zeros(1))])
+    with pytest.raises(IncorrectAnswer, match="must have one unit"):
+        actlib.check("perceptron-xnor", [right[0], (np.ones((2, 2)), np.zeros(2))])
+    with pytest.raises(IncorrectAnswer, match="answer with two layers"):
+        actlib.check("perceptron-xnor", right + right)
+    with pytest.raises(IncorrectAnswer, match=r"layer 1: expected a \(W, b\) pair"):
+        actlib.check("perceptron-xnor", right[0][0])
