@@ -8,9 +8,9 @@ import actlib
 from actlib.exercises import IncorrectAnswer, NotAnswered, exercises
 
 INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-FOUNDATION_CHAPTERS = ("perceptron",)
+FOUNDATION_CHAPTERS = ("perceptron", "xor")
 #: The checks whose answer is a function: a stub there is a function that raises NotImplementedError.
-FUNCTION_ANSWERS = set()
+FUNCTION_ANSWERS = {"xor-collapse"}
 
 
 def _raises_not_implemented(*args, **kwargs):
@@ -79,3 +79,63 @@ def test_perceptron_xnor():
         actlib.check("perceptron-xnor", right + right)
     with pytest.raises(IncorrectAnswer, match=r"layer 1: expected a \(W, b\) pair"):
         actlib.check("perceptron-xnor", right[0][0])
+
+
+# --- chapter 2: XOR ------------------------------------------------------------------------
+
+RELU_XOR = [(np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([0.0, -1.0])),
+            (np.array([[1.0, -2.0]]), np.array([0.0]))]
+
+
+def test_xor_relu():
+    actlib.check("xor-relu", RELU_XOR)
+    rounded_only = [(RELU_XOR[0][0], RELU_XOR[0][1]), (np.array([[0.9, -1.8]]), np.array([0.0]))]
+    with pytest.raises(IncorrectAnswer, match=r"off on 2 of 4 inputs; first on input \(0, 1\): got 0.9, XOR is 1"):
+        actlib.check("xor-relu", rounded_only)
+    with pytest.raises(IncorrectAnswer, match=r"layer 2: weights must have shape \(n_out, 2\)"):
+        actlib.check("xor-relu", [RELU_XOR[0], (np.ones((1, 3)), np.zeros(1))])
+    with pytest.raises(IncorrectAnswer, match="must have one unit"):
+        actlib.check("xor-relu", [RELU_XOR[0], (np.ones((2, 2)), np.zeros(2))])
+    with pytest.raises(IncorrectAnswer, match="answer with two layers"):
+        actlib.check("xor-relu", RELU_XOR + RELU_XOR[:1])
+
+
+def test_xor_collapse():
+    def collapse(layers):
+        w, b = layers[0]
+        for w_next, b_next in layers[1:]:
+            w, b = w_next @ w, w_next @ b + b_next
+        return w, b
+
+    actlib.check("xor-collapse", collapse)
+
+    def forgets_the_bias_path(layers):
+        w, b = layers[0]
+        for w_next, b_next in layers[1:]:
+            w, b = w_next @ w, b_next
+        return w, b
+
+    with pytest.raises(IncorrectAnswer, match=r"b for layer sizes 2 -> 3 -> 1: 1 of 1 values are off"):
+        actlib.check("xor-collapse", forgets_the_bias_path)
+
+    def wrong_order(layers):
+        w, b = layers[0]
+        for w_next, b_next in layers[1:]:
+            w, b = w @ w_next, w_next @ b + b_next
+        return w, b
+
+    with pytest.raises(IncorrectAnswer, match="raised ValueError: matmul"):
+        actlib.check("xor-collapse", wrong_order)
+    with pytest.raises(IncorrectAnswer, match="must return a pair"):
+        actlib.check("xor-collapse", lambda layers: layers[0][0])
+
+
+def test_xor_hidden_gates():
+    actlib.check("xor-hidden-gates", ("OR", "NAND", "AND"))
+    actlib.check("xor-hidden-gates", ["or", "nand", "and"])
+    with pytest.raises(IncorrectAnswer, match="hidden unit 2 is not AND"):
+        actlib.check("xor-hidden-gates", ("OR", "AND", "AND"))
+    with pytest.raises(IncorrectAnswer, match="the output unit is not XOR"):
+        actlib.check("xor-hidden-gates", ("OR", "NAND", "XOR"))
+    with pytest.raises(IncorrectAnswer, match="answer with three gate names"):
+        actlib.check("xor-hidden-gates", "OR NAND AND")

@@ -75,17 +75,23 @@ def _separable(answer):
     return "Of the 16 Boolean functions of two inputs, only XOR and XNOR are not linearly separable."
 
 
-@exercise("perceptron-xnor", chapter="perceptron", title="XNOR from two layers of perceptrons",
-          difficulty="medium")
-def _xnor(answer):
+def two_layer_outputs(answer, hidden: str, output: str) -> np.ndarray:
+    """Run a reader's ``[(W1, b1), (W2, b2)]`` on the four 2-input corners; their single output, shape (4,)."""
     if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__") or len(answer) != 2:
         raise IncorrectAnswer("answer with two layers [(W1, b1), (W2, b2)]: a hidden layer and an output layer")
     try:
-        out = forward(INPUTS_2, list(answer), hidden="step", output="step")
+        out = forward(INPUTS_2, list(answer), hidden=hidden, output=output)
     except (TypeError, ValueError) as err:
         raise IncorrectAnswer(f"your layers do not fit together: {err}") from None
     if out.shape != (4, 1):
         raise IncorrectAnswer(f"the output layer must have one unit (W2 of shape (1, n_hidden)); "
                               f"got {out.shape[1]} outputs")
-    _first_wrong_row(INPUTS_2, out[:, 0], np.array(GATES["XNOR"], dtype=float), "your network")
+    return out[:, 0]
+
+
+@exercise("perceptron-xnor", chapter="perceptron", title="XNOR from two layers of perceptrons",
+          difficulty="medium")
+def _xnor(answer):
+    out = two_layer_outputs(answer, hidden="step", output="step")
+    _first_wrong_row(INPUTS_2, out, np.array(GATES["XNOR"], dtype=float), "your network")
     return "XNOR = OR(AND, NOR): both hidden units are single perceptrons, the output combines them."
