@@ -19,11 +19,13 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 NBVAL := $(BIN)/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg \
          -p no:cacheprovider -o addopts="" --durations=0
 
-.PHONY: help install book test lint unit notebooks book-check clean execute
+.PHONY: help install book test lint unit notebooks book-check browser-test student clean execute
 
 help:
 	@echo "make book   - set up .venv/, execute every chapter and build the HTML book"
-	@echo "make test   - set up .venv/, then lint, unit tests, nbval on every notebook, book build"
+	@echo "make test   - set up .venv/, then lint, unit tests, nbval on every notebook, book build, browser test"
+	@echo "make student - the student edition (solutions removed) in _build/student/, with a zip to hand out"
+	@echo "make browser-test [BOOK_HTML=_build/html] - the built book in headless Chromium"
 	@echo "make clean  - remove build outputs (keeps .venv/)"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -55,7 +57,17 @@ book-check: install
 	sed 's/execute_notebooks: cache/execute_notebooks: "off"/' _config.yml > _build/config-stored-outputs.yml
 	$(BIN)/jupyter-book build . -W -n --keep-going --config _build/config-stored-outputs.yml
 
-test: lint unit notebooks book-check
+# The built book as a reader sees it, in headless Chromium (see tests/browser/run.sh: in CI
+# it installs Debian's chromium; elsewhere, without Chromium, it says why it is skipped).
+BOOK_HTML ?= _build/html
+browser-test: install
+	PYTHON=$(BIN)/python bash tests/browser/run.sh $(BOOK_HTML)
+
+# The student edition: every chapter without its solutions, plus a zip to hand out.
+student: install
+	$(BIN)/python -m actlib.course.student --chapters chapters --out _build/student
+
+test: lint unit notebooks book-check browser-test
 	@echo "make test: all checks passed."
 
 clean:

