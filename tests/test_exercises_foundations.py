@@ -5,12 +5,13 @@ import numpy as np
 import pytest
 
 import actlib
+import actlib.network
 from actlib.exercises import IncorrectAnswer, NotAnswered, exercises
 
 INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-FOUNDATION_CHAPTERS = ("perceptron", "xor")
+FOUNDATION_CHAPTERS = ("perceptron", "xor", "forward")
 #: The checks whose answer is a function: a stub there is a function that raises NotImplementedError.
-FUNCTION_ANSWERS = {"xor-collapse"}
+FUNCTION_ANSWERS = {"xor-collapse", "forward-new-size", "forward-parameter-count"}
 
 
 def _raises_not_implemented(*args, **kwargs):
@@ -139,3 +140,56 @@ def test_xor_hidden_gates():
         actlib.check("xor-hidden-gates", ("OR", "NAND", "XOR"))
     with pytest.raises(IncorrectAnswer, match="answer with three gate names"):
         actlib.check("xor-hidden-gates", "OR NAND AND")
+
+
+# --- chapter 4: forward propagation --------------------------------------------------------
+
+def test_forward_new_size():
+    w1 = np.array([[1.0, -1.0], [0.5, 0.5], [-1.0, 2.0], [2.0, 1.0]])
+    b1 = np.array([0.0, -0.5, 0.25, -1.0])
+    w2, b2 = np.array([[1.0, -2.0, 0.5, 1.0]]), np.array([0.1])
+
+    def forward_2_4_1(x):
+        return np.maximum(0, x @ w1.T + b1) @ w2.T + b2
+
+    actlib.check("forward-new-size", forward_2_4_1)
+    with pytest.raises(IncorrectAnswer, match=r"values are off"):
+        actlib.check("forward-new-size", lambda x: actlib.sigmoid(x @ w1.T + b1) @ w2.T + b2)
+    with pytest.raises(IncorrectAnswer, match=r"must have shape \(6, 1\) \(one row per example.*got \(6,\)"):
+        actlib.check("forward-new-size", lambda x: forward_2_4_1(x)[:, 0])
+    with pytest.raises(IncorrectAnswer, match="raised ValueError: matmul"):
+        actlib.check("forward-new-size", lambda x: np.maximum(0, x @ w1 + b1) @ w2.T + b2)
+
+
+def test_forward_parameter_count():
+    def count(sizes):
+        return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+
+    actlib.check("forward-parameter-count", count)
+    with pytest.raises(IncorrectAnswer, match=r"returned 16; that is too few: did you count the biases"):
+        actlib.check("forward-parameter-count", lambda sizes: count(sizes) - sum(sizes[1:]))
+    with pytest.raises(IncorrectAnswer, match="too many"):
+        actlib.check("forward-parameter-count", lambda sizes: count(sizes) + sum(sizes[:1]))
+    with pytest.raises(IncorrectAnswer, match="must return an int; got float"):
+        actlib.check("forward-parameter-count", lambda sizes: float(count(sizes)))
+
+
+def test_forward_keras_kernel():
+    w2 = actlib.network.article_004_layers()[1][0]
+    actlib.check("forward-keras-kernel", w2.T)
+    with pytest.raises(IncorrectAnswer, match=r"that is W2 itself, shape \(2, 3\).*PyTorch's layout"):
+        actlib.check("forward-keras-kernel", w2)
+    with pytest.raises(IncorrectAnswer, match=r"kernel of shape \(3, 2\); got \(6,\)"):
+        actlib.check("forward-keras-kernel", w2.ravel())
+    with pytest.raises(IncorrectAnswer, match="values are off"):
+        actlib.check("forward-keras-kernel", w2.reshape(3, 2))
+
+
+def test_forward_sigmoid_output():
+    actlib.check("forward-sigmoid-output", [0.57855079, 0.66736228])
+    with pytest.raises(IncorrectAnswer, match="that is the identity output u3"):
+        actlib.check("forward-sigmoid-output", np.array([0.31682708, 0.69627909]))
+    with pytest.raises(IncorrectAnswer, match="values are off"):
+        actlib.check("forward-sigmoid-output", [0.6, 0.7])
+    with pytest.raises(IncorrectAnswer, match="answer with a NumPy array"):
+        actlib.check("forward-sigmoid-output", {"a": 1})
