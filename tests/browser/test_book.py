@@ -24,8 +24,10 @@ SKIP_DIRS = {"_static", "_sources", "_images", "_sphinx_design_static"}
 
 
 def book_pages(book: Path) -> list[str]:
+    # (dot-directories are leftovers of old builds, not pages of the book)
     return sorted(p.relative_to(book).as_posix() for p in book.rglob("*.html")
-                  if not SKIP_DIRS & set(p.relative_to(book).parts))
+                  if not SKIP_DIRS & set(p.relative_to(book).parts)
+                  and not any(part.startswith(".") for part in p.relative_to(book).parts))
 
 
 def pytest_generate_tests(metafunc):
