@@ -6,8 +6,12 @@
 * :mod:`actlib.plotting` - the book's figure style and plot helpers
 * :mod:`actlib.exercises` - self-checks for the exercises: ``actlib.check(label, answer)``
 * :mod:`actlib.datasets` - real MNIST, offline: ``load_mnist()``
+* :mod:`actlib.network` - NumPy dense layers and forward passes (chapters 2 and 4)
+* :mod:`actlib.frameworks` - quiet, seeded start-up of Keras and PyTorch
+* :mod:`actlib.course` - the student edition and the grader (for instructors)
 """
 
+from . import frameworks, network
 from .activations import (
     elu,
     gelu,
@@ -31,7 +35,7 @@ from .registry import Activation, derivative, get, names
 __version__ = "0.1.0"
 
 __all__ = [
-    "Activation", "check", "derivative", "get", "names",
+    "Activation", "check", "derivative", "frameworks", "get", "names", "network",
     "elu", "gelu", "identity", "leaky_relu", "maxout", "mish", "relu", "selu",
     "sigmoid", "silu", "softmax", "softplus", "step", "swish", "tanh",
 ]

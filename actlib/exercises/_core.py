@@ -107,6 +107,7 @@ def expect_close(actual, expected, what: str, *, rtol: float = 1e-6, atol: float
     bad = ~np.isclose(actual, expected, rtol=rtol, atol=atol, equal_nan=True)
     if bad.any():
         i = np.unravel_index(np.argmax(bad), bad.shape)
-        where = f" at input {float(np.asarray(at)[i])!r}" if at is not None else f" at index {i}"
+        index = tuple(int(j) for j in i)
+        where = f" at input {float(np.asarray(at)[i])!r}" if at is not None else f" at index {index}"
         raise IncorrectAnswer(f"{what}: {int(bad.sum())} of {bad.size} values are off; "
                               f"first{where}: got {float(actual[i])!r}, expected {float(expected[i])!r}")
