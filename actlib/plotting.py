@@ -117,3 +117,36 @@ def plot_decision_surface(predict, points, labels, ax=None, *, threshold: float 
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, frameon=False,
               handletextpad=0.3, columnspacing=1.0)
     return ax
+
+
+def image_grid(images, title: str, *, ncols: int = 8, ax=None, vmin: float = -1.0, vmax: float = 1.0,
+               gap: int = 1):
+    """Tile single-channel images, shape (N, H, W) or (N, 1, H, W), into one grey-scale picture on ``ax``.
+
+    Values are shown on [vmin, vmax] (default [-1, 1], a GAN's tanh range: -1 black, 1 white),
+    with ``gap`` pixels of white between tiles. CPU tensors work too. Returns ``ax``.
+    """
+    arr = np.asarray(images, dtype=float)
+    if arr.ndim == 4 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim != 3 or len(arr) == 0:
+        raise ValueError(f"images must have shape (N, H, W) or (N, 1, H, W) with N >= 1; got {arr.shape}")
+    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
+        raise ValueError(f"ncols must be a positive int; got {ncols!r}")
+    n, h, w = arr.shape
+    ncols = min(ncols, n)
+    nrows = -(-n // ncols)
+    canvas = np.full((nrows * (h + gap) - gap, ncols * (w + gap) - gap), vmax)
+    for i, img in enumerate(arr):
+        r, c = divmod(i, ncols)
+        canvas[r * (h + gap):r * (h + gap) + h, c * (w + gap):c * (w + gap) + w] = img
+    if ax is None:
+        _, ax = plt.subplots(figsize=(0.5 * ncols + 0.5, 0.5 * nrows + 0.7))
+    ax.imshow(canvas, cmap="gray", vmin=vmin, vmax=vmax, interpolation="nearest")
+    ax.set_title(title)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    return ax
