@@ -7,6 +7,7 @@
 * :mod:`actlib.exercises` - self-checks for the exercises: ``actlib.check(label, answer)``
 * :mod:`actlib.datasets` - real MNIST, offline: ``load_mnist()``
 * :mod:`actlib.network` - NumPy dense layers and forward passes (chapters 2 and 4)
+* :mod:`actlib.gradients` - deep PyTorch MLPs, per-layer gradient norms, dead units (chapter 5)
 * :mod:`actlib.frameworks` - quiet, seeded start-up of Keras and PyTorch
 * :mod:`actlib.course` - the student edition and the grader (for instructors)
 """
