@@ -1,0 +1,161 @@
+"""Keras helpers for the chapters that train on MNIST.
+
+Importing this module imports Keras (through :func:`actlib.frameworks.import_keras`,
+so TensorFlow starts quietly). It holds the few pieces of training plumbing a
+chapter would otherwise repeat:
+
+* :func:`build_mlp` - a seeded ``Sequential`` MLP for a given hidden activation;
+* :class:`EpochLine` - a callback that prints one short, rounded line per epoch
+  (instead of Keras's progress bars or its ``verbose=2`` lines with timings);
+* :class:`EpochAccuracy` - a callback that records the accuracy on held-out data
+  after every epoch (a learning curve), without tracing a second graph;
+* :func:`timed_fit` - ``model.fit`` that also measures the wall-clock time;
+* :func:`accuracy` - the fraction of correct arg-max predictions.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .frameworks import import_keras, seed_everything
+
+keras = import_keras()
+
+
+def build_mlp(hidden: Sequence[int] = (100, 100, 100), activation="relu", *, inputs: int = 784,
+              classes: int = 10, output_activation="softmax", dropout: float = 0.0,
+              seed: int | None = None, name: str | None = None):
+    """A fully connected classifier: ``inputs -> Dense(h, activation) for h in hidden -> Dense(classes)``.
+
+    ``activation`` is anything ``keras.layers.Dense(activation=...)`` accepts (a
+    name such as ``"relu"``, or a function). ``dropout > 0`` adds a ``Dropout``
+    layer after every hidden layer. ``output_activation=None`` returns logits.
+    With ``seed`` the initial weights are the same on every call.
+    """
+    hidden = [int(h) for h in hidden]
+    if any(h <= 0 for h in hidden):
+        raise ValueError(f"hidden layer widths must be positive; got {hidden}")
+    if not 0.0 <= dropout < 1.0:
+        raise ValueError(f"dropout must be in [0, 1); got {dropout}")
+    if seed is not None:
+        seed_everything(seed)
+    layers = [keras.Input(shape=(inputs,))]
+    for width in hidden:
+        layers.append(keras.layers.Dense(width, activation=activation))
+        if dropout:
+            layers.append(keras.layers.Dropout(dropout))
+    layers.append(keras.layers.Dense(classes, activation=output_activation))
+    return keras.Sequential(layers, name=name)
+
+
+_PERCENT = ("accuracy", "val_accuracy")
+
+
+class EpochLine(keras.callbacks.Callback):
+    """Print one line per epoch, with losses to 4 decimals and accuracies in %.
+
+    ``every=n`` prints every n-th epoch (and the last one); ``keys`` picks the
+    logged metrics to show, in order (default: all of them, as Keras logs them).
+    """
+
+    def __init__(self, every: int = 1, keys: Sequence[str] | None = None, file=None):
+        super().__init__()
+        if every < 1:
+            raise ValueError(f"every must be >= 1; got {every}")
+        self.every, self.keys, self.file = every, keys, file
+
+    def on_epoch_end(self, epoch, logs=None):
+        total = self.params.get("epochs") if self.params else None
+        last = total is not None and epoch + 1 == total
+        if (epoch + 1) % self.every and not last:
+            return
+        print(self.format(epoch, total, logs or {}), file=self.file or sys.stdout)
+
+    def format(self, epoch: int, total: int | None, logs: dict) -> str:
+        keys = self.keys if self.keys is not None else list(logs)
+        parts = []
+        for key in keys:
+            if key not in logs:
+                continue
+            value = float(logs[key])
+            parts.append(f"{key} {value:.1%}" if key in _PERCENT else f"{key} {value:.4f}")
+        counter = f"{epoch + 1}/{total}" if total else f"{epoch + 1}"
+        return f"epoch {counter}: " + ", ".join(parts)
+
+
+class EpochAccuracy(keras.callbacks.Callback):
+    """Record the accuracy on ``(x, labels)`` after every epoch, in ``self.history``.
+
+    Use it for a learning curve on a validation set; it evaluates the model
+    eagerly, so it costs no extra graph tracing.
+    """
+
+    def __init__(self, x, labels):
+        super().__init__()
+        self.x, self.labels, self.history = x, labels, []
+
+    def on_train_begin(self, logs=None):
+        self.history = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.history.append(accuracy(self.model, self.x, self.labels))
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """What :func:`timed_fit` returns: the per-epoch history and the training time."""
+
+    history: dict[str, list[float]]
+    seconds: float
+
+    @property
+    def epochs(self) -> int:
+        return len(next(iter(self.history.values()), []))
+
+
+def timed_fit(model, *args, **kwargs) -> FitResult:
+    """``model.fit(*args, **kwargs)`` (``verbose=0`` unless given), timed with a wall clock.
+
+    It builds the optimizer's variables before the first call: otherwise TensorFlow
+    creates them while tracing the training step and has to trace it twice, which
+    for a small model can take longer than the training itself.
+    """
+    kwargs.setdefault("verbose", 0)
+    start = time.perf_counter()
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is not None and not optimizer.built:
+        optimizer.build(model.trainable_variables)
+    history = model.fit(*args, **kwargs)
+    seconds = time.perf_counter() - start
+    return FitResult({k: [float(v) for v in vs] for k, vs in history.history.items()}, seconds)
+
+
+def predict_eagerly(model, x, *, batch_size: int = 2000) -> np.ndarray:
+    """``model(x, training=False)`` in batches, as NumPy.
+
+    Unlike ``model.predict`` this traces no graph, which is faster for the one
+    or two evaluations a small model gets.
+    """
+    batches = [keras.ops.convert_to_numpy(model(x[i:i + batch_size], training=False))
+               for i in range(0, len(x), batch_size)]
+    return np.concatenate(batches) if batches else np.empty((0,))
+
+
+def accuracy(model, x, labels, *, batch_size: int = 2000) -> float:
+    """Fraction of rows of ``x`` whose arg-max prediction equals ``labels``.
+
+    ``labels`` are class indices, or one-hot rows (then their arg-max is used).
+    Works for models that output probabilities or logits alike.
+    """
+    labels = np.asarray(labels)
+    if labels.ndim == 2:
+        labels = labels.argmax(axis=1)
+    scores = predict_eagerly(model, x, batch_size=batch_size)
+    if scores.ndim != 2 or len(scores) != len(labels):
+        raise ValueError(f"expected one row of class scores per label ({len(labels)}); got shape {scores.shape}")
+    return float(np.mean(scores.argmax(axis=1) == labels))

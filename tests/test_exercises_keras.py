@@ -1,0 +1,150 @@
+"""The self-checks of chapter 6 (Keras and MNIST), with right, wrong and stub answers.
+
+No real training here: the CNN check is fed tiny stand-in data and models.
+"""
+
+import numpy as np
+import pytest
+
+import actlib
+from actlib.exercises import IncorrectAnswer, NotAnswered, exercises
+from actlib.exercises import keras_mnist as km
+from actlib.keras_tools import keras
+
+LABELS = ["keras-dense-params", "keras-leaky-relu", "keras-logits-loss", "keras-cnn-99"]
+
+
+def stub(*args):
+    raise NotImplementedError
+
+
+def test_chapter_registers_its_checks():
+    assert [e.label for e in exercises("keras_mnist")] == LABELS
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_stubs_are_not_answered(label):
+    for answer in (None, ...) if label == "keras-cnn-99" else (None, ..., stub):
+        with pytest.raises(NotAnswered, match="not answered yet"):
+            actlib.check(label, answer)
+
+
+def test_dense_params(capsys):
+    actlib.check("keras-dense-params", lambda n, m: n * m + m)
+    assert "100,480" in capsys.readouterr().out
+    with pytest.raises(IncorrectAnswer, match="returned 100352, expected 100480: that counts the weights only"):
+        actlib.check("keras-dense-params", lambda n, m: n * m)
+    with pytest.raises(IncorrectAnswer, match="one bias per output unit"):
+        actlib.check("keras-dense-params", lambda n, m: n * m + n)
+    with pytest.raises(IncorrectAnswer, match="the inputs have no bias"):
+        actlib.check("keras-dense-params", lambda n, m: (n + 1) * (m + 1))
+    with pytest.raises(IncorrectAnswer, match=r"dense_params\(784, 128\) raised TypeError"):
+        actlib.check("keras-dense-params", lambda n: n)
+
+
+def test_leaky_relu(capsys):
+    actlib.check("keras-leaky-relu", lambda x: keras.ops.where(x > 0, x, 0.01 * x))
+    actlib.check("keras-leaky-relu", lambda x: keras.ops.leaky_relu(x, negative_slope=0.01))
+    assert capsys.readouterr().out.count("Correct (keras-leaky-relu)") == 2
+    with pytest.raises(IncorrectAnswer, match="slope is 0.2; PyTorch's nn.LeakyReLU uses 0.01"):
+        actlib.check("keras-leaky-relu", keras.activations.leaky_relu)
+    with pytest.raises(IncorrectAnswer, match="returns 0: that is ReLU"):
+        actlib.check("keras-leaky-relu", keras.activations.relu)
+    with pytest.raises(IncorrectAnswer, match="values are off; first at input -50.0"):
+        actlib.check("keras-leaky-relu", keras.activations.elu)
+    with pytest.raises(IncorrectAnswer, match="should return a tensor of numbers; got <U4 values"):
+        actlib.check("keras-leaky-relu", lambda x: "relu")
+
+
+def test_leaky_relu_must_work_inside_a_layer():
+    def numpy_only(x):  # right on concrete tensors, but cannot be traced symbolically
+        x = np.asarray(x)
+        return np.where(x > 0, x, 0.01 * x)
+
+    with pytest.raises(IncorrectAnswer, match="Write the function with keras.ops, not NumPy"):
+        actlib.check("keras-leaky-relu", numpy_only)
+
+
+def test_logits_loss(capsys):
+    actlib.check("keras-logits-loss", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    actlib.check("keras-logits-loss",
+                 lambda y, z: keras.losses.sparse_categorical_crossentropy(y, z, from_logits=True))
+    assert capsys.readouterr().out.count("Correct (keras-logits-loss)") == 2
+    with pytest.raises(IncorrectAnswer, match="reads the model's raw scores .logits. as probabilities"):
+        actlib.check("keras-logits-loss", keras.losses.SparseCategoricalCrossentropy())
+    with pytest.raises(IncorrectAnswer, match="class indices, shape .n,., not one-hot rows"):
+        actlib.check("keras-logits-loss", keras.losses.CategoricalCrossentropy(from_logits=True))
+    with pytest.raises(IncorrectAnswer, match=r"your loss gives 0.0000; the cross-entropy .* is \d+\.\d{4}"):
+        actlib.check("keras-logits-loss", lambda y, z: 0.0)
+
+
+# --- the CNN check, on stand-in data --------------------------------------------------------
+
+
+@pytest.fixture
+def tiny_test_set(monkeypatch):
+    """Twenty 28x28 'images' whose label is written in pixel (0, 0) as label / 10."""
+    labels = np.arange(20) % 10
+    x = np.zeros((20, 28, 28, 1), dtype=np.float32)
+    x[:, 0, 0, 0] = labels / 10
+    monkeypatch.setattr(km, "_mnist_test_images", lambda: (x, labels))
+    return x, labels
+
+
+def reader(correct_fraction=1.0, conv=True):
+    """A Keras model that reads the label from pixel (0, 0): a Conv2D that copies it, then a fixed Dense."""
+    inputs = keras.Input(shape=(28, 28, 1))
+    if conv:
+        h = keras.layers.Conv2D(1, 1, use_bias=False, name="copy")(inputs)
+    else:
+        h = keras.layers.Identity()(inputs)
+    h = keras.layers.Cropping2D(((0, 27), (0, 27)))(h)
+    h = keras.layers.Flatten()(h)
+    outputs = keras.layers.Dense(10, name="decode")(h)
+    model = keras.Model(inputs, outputs)
+    if conv:
+        model.get_layer("copy").set_weights([np.ones((1, 1, 1, 1), np.float32)])
+    # score_k = -(v - k/10)^2 is linear in v up to terms constant in k: 2 v k/10 - (k/10)^2.
+    k = np.arange(10) / 10
+    model.get_layer("decode").set_weights([(2 * k)[None, :].astype(np.float32), (-(k ** 2)).astype(np.float32)])
+    if correct_fraction < 1.0:  # shift some classes' scores so that they lose
+        bias = model.get_layer("decode").get_weights()[1]
+        bias[: int(round(10 * (1 - correct_fraction)))] -= 10.0
+        model.get_layer("decode").set_weights([model.get_layer("decode").get_weights()[0], bias])
+    return model
+
+
+def test_cnn_accepts_a_model_that_scores_99_percent(tiny_test_set, capsys):
+    actlib.check("keras-cnn-99", reader())
+    assert "at least 99%" in capsys.readouterr().out
+
+
+def test_cnn_rejects_a_weak_model_with_its_accuracy(tiny_test_set):
+    with pytest.raises(IncorrectAnswer, match=r"test accuracy 80.00% is below 99%"):
+        actlib.check("keras-cnn-99", reader(correct_fraction=0.8))
+
+
+def test_cnn_rejects_non_models_mlps_big_models_and_wrong_shapes(tiny_test_set, monkeypatch):
+    with pytest.raises(IncorrectAnswer, match="expected your trained Keras model; got function"):
+        actlib.check("keras-cnn-99", lambda x: x)
+    with pytest.raises(IncorrectAnswer, match="no Conv2D layer"):
+        actlib.check("keras-cnn-99", reader(conv=False))
+    monkeypatch.setattr(km, "CNN_MAX_PARAMS", 5)
+    with pytest.raises(IncorrectAnswer, match=r"has 21 parameters; keep it small \(at most 5\)"):
+        actlib.check("keras-cnn-99", reader())
+    monkeypatch.setattr(km, "CNN_MAX_PARAMS", 500_000)
+    flat = keras.Sequential([keras.Input((784,)), keras.layers.Reshape((28, 28, 1)),
+                             keras.layers.Conv2D(1, 3), keras.layers.Flatten(), keras.layers.Dense(10)])
+    with pytest.raises(IncorrectAnswer, match=r"cannot read the test images, shape \(20, 28, 28, 1\)"):
+        actlib.check("keras-cnn-99", flat)
+    three = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(1, 3), keras.layers.Flatten(),
+                              keras.layers.Dense(3)])
+    with pytest.raises(IncorrectAnswer, match=r"expected 10 class scores per image, shape \(20, 10\); got \(20, 3\)"):
+        actlib.check("keras-cnn-99", three)
+
+
+def test_cnn_check_reads_the_real_test_set_by_default():
+    x, y = km._mnist_test_images()
+    assert x.shape == (10000, 28, 28, 1) and x.dtype == np.float32
+    assert 0.0 <= x.min() and x.max() <= 1.0
+    assert np.bincount(y).tolist()[:3] == [980, 1135, 1032]
