@@ -10,6 +10,8 @@ chapter would otherwise repeat:
 * :class:`EpochAccuracy` - a callback that records the accuracy on held-out data
   after every epoch (a learning curve), without tracing a second graph;
 * :func:`timed_fit` - ``model.fit`` that also measures the wall-clock time;
+* :func:`restart` - fresh initial weights and optimizer state for a compiled model,
+  so that several seeds can reuse one traced training step;
 * :func:`accuracy` - the fraction of correct arg-max predictions.
 """
 
@@ -133,6 +135,25 @@ def timed_fit(model, *args, **kwargs) -> FitResult:
     history = model.fit(*args, **kwargs)
     seconds = time.perf_counter() - start
     return FitResult({k: [float(v) for v in vs] for k, vs in history.history.items()}, seconds)
+
+
+def restart(model, seed: int) -> None:
+    """Reset a compiled model to the start of training, as if built anew with ``seed``.
+
+    The weights become those a fresh copy of the model draws after
+    ``seed_everything(seed)`` (for :func:`build_mlp`, the same as
+    ``build_mlp(..., seed=seed)``), and the optimizer's state (step counter,
+    moment estimates) goes back to zero; its learning rate is kept. Unlike
+    building and compiling a new model, this keeps the traced training step, which
+    for a small model costs more time than a few epochs of training.
+    """
+    seed_everything(seed)
+    model.set_weights(keras.models.clone_model(model).get_weights())
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is not None and optimizer.built:
+        for variable in optimizer.variables:
+            if not variable.path.endswith("learning_rate"):
+                variable.assign(keras.ops.zeros_like(variable))
 
 
 def predict_eagerly(model, x, *, batch_size: int = 2000) -> np.ndarray:

@@ -5,7 +5,7 @@ import io
 import numpy as np
 import pytest
 
-from actlib.keras_tools import EpochAccuracy, EpochLine, FitResult, accuracy, build_mlp, keras, timed_fit
+from actlib.keras_tools import EpochAccuracy, EpochLine, FitResult, accuracy, build_mlp, keras, restart, timed_fit
 
 
 def test_build_mlp_layers_and_parameter_count():
@@ -89,3 +89,31 @@ def test_accuracy_of_a_real_keras_model():
     model.layers[-1].set_weights([np.array([[1.0, 0.0], [0.0, 1.0]]), np.zeros(2)])
     x = np.array([[1.0, 0.0], [0.0, 1.0], [0.2, 0.1]], dtype=np.float32)
     assert accuracy(model, x, [0, 1, 1]) == pytest.approx(2 / 3)
+
+
+def test_restart_matches_a_fresh_model_and_keeps_the_traced_step():
+    rng = np.random.default_rng(1)
+    x, y = rng.random((32, 4), dtype=np.float32), rng.integers(0, 3, 32)
+
+    def compiled(seed):
+        model = build_mlp((5, 5), "tanh", inputs=4, classes=3, seed=seed)
+        model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy",
+                      jit_compile=False)
+        return model
+
+    reused = compiled(0)
+    timed_fit(reused, x, y, epochs=2, batch_size=8)
+    step = reused.train_function
+    lr_before = float(reused.optimizer.learning_rate)
+    restart(reused, 3)
+    fresh = compiled(3)
+    for a, b in zip(reused.get_weights(), fresh.get_weights(), strict=True):
+        assert np.array_equal(a, b)
+    assert int(reused.optimizer.iterations) == 0
+    assert float(reused.optimizer.learning_rate) == lr_before
+    seeded = {}
+    for name, model in (("reused", reused), ("fresh", fresh)):
+        keras.utils.set_random_seed(5)
+        seeded[name] = timed_fit(model, x, y, epochs=2, batch_size=8).history["loss"]
+    assert np.allclose(seeded["reused"], seeded["fresh"], rtol=1e-5)
+    assert reused.train_function is step, "restart must not force a new trace"
