@@ -293,10 +293,17 @@ def to_gan_images(images, image_size: int = 28) -> torch.Tensor:
 _bce = nn.BCEWithLogitsLoss()
 
 
-def discriminator_loss(discriminator: nn.Module, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
-    """``BCE(D(real), 1) + BCE(D(fake), 0)``, as in the PyTorch DCGAN example."""
+def discriminator_loss(discriminator: nn.Module, real: torch.Tensor, fake: torch.Tensor, *,
+                       real_label: float = 1.0) -> torch.Tensor:
+    """``BCE(D(real), real_label) + BCE(D(fake), 0)``, as in the PyTorch DCGAN example.
+
+    ``real_label = 0.9`` is *one-sided label smoothing* (Salimans et al., 2016): the
+    discriminator is never pushed to be certain that a real image is real, which keeps
+    its logits, and the gradients it sends the generator, moderate.
+    """
     real_logits, fake_logits = discriminator(real), discriminator(fake)
-    return _bce(real_logits, torch.ones_like(real_logits)) + _bce(fake_logits, torch.zeros_like(fake_logits))
+    return (_bce(real_logits, torch.full_like(real_logits, real_label))
+            + _bce(fake_logits, torch.zeros_like(fake_logits)))
 
 
 def generator_loss(discriminator: nn.Module, fake: torch.Tensor) -> torch.Tensor:
@@ -306,24 +313,30 @@ def generator_loss(discriminator: nn.Module, fake: torch.Tensor) -> torch.Tensor
 
 
 def discriminator_step(discriminator: nn.Module, optimizer: torch.optim.Optimizer, real: torch.Tensor,
-                       fake: torch.Tensor) -> float:
+                       fake: torch.Tensor, *, real_label: float = 1.0) -> float:
     """One optimiser step of the discriminator on a batch of real and (detached) fake images."""
     optimizer.zero_grad(set_to_none=True)
-    loss = discriminator_loss(discriminator, real, fake.detach())
+    loss = discriminator_loss(discriminator, real, fake.detach(), real_label=real_label)
     loss.backward()
     optimizer.step()
     return float(loss.detach())
 
 
-def generator_step(generator: nn.Module, discriminator: nn.Module, optimizer: torch.optim.Optimizer,
-                   z: torch.Tensor) -> tuple[float, torch.Tensor]:
-    """One optimiser step of the generator; returns its loss and the images it drew."""
+def generator_step(discriminator: nn.Module, optimizer: torch.optim.Optimizer, fake: torch.Tensor) -> float:
+    """One optimiser step of the generator on ``fake = generator(z)`` (still attached to the generator's graph).
+
+    The loss :func:`generator_loss` flows back through the discriminator (whose
+    parameters get gradients too, but ``optimizer`` only updates the generator's;
+    :func:`discriminator_step` clears them before the next discriminator update).
+    """
+    if not fake.requires_grad:
+        raise ValueError("fake must come straight from generator(z), not detached or made under torch.no_grad(): "
+                         "the generator learns through it")
     optimizer.zero_grad(set_to_none=True)
-    fake = generator(z)
     loss = generator_loss(discriminator, fake)
     loss.backward()
     optimizer.step()
-    return float(loss.detach()), fake.detach()
+    return float(loss.detach())
 
 
 def adam(model: nn.Module, lr: float = 2e-4, betas: tuple[float, float] = (0.5, 0.999)) -> torch.optim.Adam:
@@ -362,16 +375,20 @@ def sample(generator: Generator, z: torch.Tensor) -> torch.Tensor:
 
 def train_gan(generator: Generator, discriminator: Discriminator, images: torch.Tensor, *, steps: int,
               batch_size: int = 64, lr: float = 2e-4, betas: tuple[float, float] = (0.5, 0.999),
-              seed: int = 0, snapshot_steps: Iterable[int] = (), snapshot_noise: torch.Tensor | None = None,
+              real_label: float = 1.0, seed: int = 0, snapshot_steps: Iterable[int] = (),
+              snapshot_noise: torch.Tensor | None = None,
               progress: bool = True, mininterval: float = 5.0, history: GanHistory | None = None,
               optimizers: tuple[torch.optim.Optimizer, torch.optim.Optimizer] | None = None) -> GanHistory:
     """Train a GAN for ``steps`` steps; returns a :class:`GanHistory`.
 
     Each step draws a random batch of ``images`` (float tensor (N, C, S, S) in [-1, 1]),
-    updates the discriminator on it and on as many fresh fakes, then updates the
-    generator with the non-saturating loss on those same fakes. Both use Adam
-    (``lr``, ``betas``; DCGAN's 2e-4 and (0.5, 0.999) by default). Batches and noise come
-    from a ``torch.Generator`` seeded with ``seed``.
+    updates the discriminator on it and on as many fresh fakes (:func:`discriminator_step`),
+    then updates the generator with the non-saturating loss on those same fakes, judged by
+    the just-updated discriminator (:func:`generator_step`). Both use Adam
+    (``lr``, ``betas``; DCGAN's 2e-4 and (0.5, 0.999) by default). ``real_label`` below 1
+    (e.g. 0.9) smooths the discriminator's target for real images (see
+    :func:`discriminator_loss`). Batches and noise come from a ``torch.Generator`` seeded
+    with ``seed``.
 
     ``snapshot_steps`` (e.g. ``(0, 100, 1000)``) records ``sample(generator, snapshot_noise)``
     after that many steps (0 = before training). ``progress`` shows a tqdm bar on stderr,
@@ -380,6 +397,9 @@ def train_gan(generator: Generator, discriminator: Discriminator, images: torch.
     """
     steps = _non_negative_int(steps, "steps")
     batch_size = _positive_int(batch_size, "batch_size")
+    if isinstance(real_label, bool) or not isinstance(real_label, numbers.Real) or not 0.5 < real_label <= 1:
+        raise ValueError(f"real_label must be a number in (0.5, 1] (1 = no smoothing, 0.9 = one-sided "
+                         f"label smoothing); got {real_label!r:.40}")
     if not isinstance(generator, nn.Module) or not isinstance(discriminator, nn.Module):
         raise TypeError("generator and discriminator must be nn.Module instances, e.g. Generator() and "
                         f"Discriminator(); got {type(generator).__name__} and {type(discriminator).__name__}")
@@ -412,10 +432,9 @@ def train_gan(generator: Generator, discriminator: Discriminator, images: torch.
     for step in bar:
         real = images[torch.randint(len(images), (batch_size,), generator=rng)]
         z = torch.randn(batch_size, nz, generator=rng)
-        with torch.no_grad():
-            fake = generator(z)
-        history.d_loss.append(discriminator_step(discriminator, opt_d, real, fake))
-        g_loss, _ = generator_step(generator, discriminator, opt_g, z)
+        fake = generator(z)  # one forward pass serves both updates, as in PyTorch's DCGAN example
+        history.d_loss.append(discriminator_step(discriminator, opt_d, real, fake, real_label=real_label))
+        g_loss = generator_step(discriminator, opt_g, fake)
         history.g_loss.append(g_loss)
         if progress and (step + 1) % 50 == 0:
             bar.set_postfix(d_loss=f"{history.d_loss[-1]:.2f}", g_loss=f"{g_loss:.2f}", refresh=False)

@@ -1,5 +1,7 @@
 """actlib.gan: the DCGAN building blocks, the training loop and the sample score."""
 
+import math
+
 import pytest
 import torch
 from torch import nn
@@ -165,6 +167,43 @@ def test_discriminator_steps_lower_its_loss_on_a_fixed_batch():
     assert losses[-1] < losses[0] - 0.2, losses
 
 
+def test_label_smoothing_moves_the_best_real_logit_from_infinity_to_log_9():
+    class Constant(nn.Module):  # a "discriminator" that answers the same logit for every image
+        def __init__(self, logit):
+            super().__init__()
+            self.logit = logit
+
+        def forward(self, images):
+            return torch.full((len(images),), self.logit)
+
+    real = fake = torch.zeros(4, 1, 28, 28)
+
+    def real_part(logit, real_label):  # the loss on real images alone: subtract the fake part
+        fake_part = nn.functional.softplus(torch.tensor(logit))  # BCE(logit, 0) = log(1 + e^logit)
+        return float(gan.discriminator_loss(Constant(logit), real, fake, real_label=real_label) - fake_part)
+
+    logits = torch.linspace(-1, 8, 901).tolist()
+    assert real_part(8.0, 1.0) < real_part(4.0, 1.0) < real_part(2.0, 1.0)  # target 1: bigger is always better
+    best = min(logits, key=lambda z: real_part(z, 0.9))
+    assert best == pytest.approx(math.log(9), abs=0.01)
+
+
+def test_generator_steps_raise_the_discriminators_verdict_on_fixed_noise():
+    torch.manual_seed(0)
+    g, d = gan.Generator(nz=8, ngf=8), gan.Discriminator(ndf=8)
+    z = torch.randn(16, 8)
+    real = torch.rand(16, 1, 28, 28) * 2 - 1
+    opt_d = gan.adam(d)
+    for _ in range(10):  # first a discriminator that tells these fakes from real
+        gan.discriminator_step(d, opt_d, real, g(z))
+    # then a fixed judge (no more discriminator steps): the generator's updates alone must move D(G(z)) to "real"
+    opt = gan.adam(g, lr=1e-3)
+    losses = [gan.generator_step(d, opt, g(z)) for _ in range(15)]
+    assert losses[-1] < losses[0] - 0.1, losses
+    with pytest.raises(ValueError, match="fake must come straight from generator"):
+        gan.generator_step(d, opt, g(z).detach())
+
+
 def test_train_gan_records_losses_and_snapshots():
     g, d = gan.Generator(nz=8, ngf=4), gan.Discriminator(ndf=4)
     images = torch.rand(40, 1, 28, 28) * 2 - 1
@@ -204,6 +243,9 @@ def test_train_gan_rejects_bad_arguments():
         gan.train_gan(g, "D", images, steps=1, batch_size=2)
     with pytest.raises(ValueError, match="snapshot_steps needs snapshot_noise"):
         gan.train_gan(g, d, images, steps=1, batch_size=2, snapshot_steps=(1,))
+    for bad in (0.3, 1.5, True, "0.9", float("nan")):
+        with pytest.raises(ValueError, match=r"real_label must be a number in \(0.5, 1\]"):
+            gan.train_gan(g, d, images, steps=1, batch_size=2, real_label=bad)
 
 
 # --------------------------------------------------------------------------- bad arguments
