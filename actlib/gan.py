@@ -48,20 +48,22 @@ IMAGE_SIZES = (28, 32)
 
 # --------------------------------------------------------------------------- checks
 
-def _positive_int(value, name: str) -> int:
+def _int_at_least(value, name: str, minimum: int) -> int:
+    """``value`` as an int, if it is an integer >= ``minimum`` (0 or 1); a clear error otherwise."""
+    kind = "a positive int" if minimum == 1 else "a non-negative int"
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a positive int; got {type(value).__name__} {value!r:.40}")
-    if value <= 0:
-        raise ValueError(f"{name} must be a positive int; got {value}")
+        raise TypeError(f"{name} must be {kind}; got {type(value).__name__} {value!r:.40}")
+    if value < minimum:
+        raise ValueError(f"{name} must be {kind}; got {value}")
     return int(value)
+
+
+def _positive_int(value, name: str) -> int:
+    return _int_at_least(value, name, 1)
 
 
 def _non_negative_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a non-negative int; got {type(value).__name__} {value!r:.40}")
-    if value < 0:
-        raise ValueError(f"{name} must be a non-negative int; got {value}")
-    return int(value)
+    return _int_at_least(value, name, 0)
 
 
 def _image_size(value) -> int:
