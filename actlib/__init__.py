@@ -4,6 +4,7 @@
 * :mod:`actlib.derivatives` - their first derivatives
 * :mod:`actlib.registry` - every activation with its facts: ``get``, ``names``, ``derivative``
 * :mod:`actlib.plotting` - the book's figure style and plot helpers
+* :mod:`actlib.diagrams` - diagrams of networks and layer pipelines, drawn from their weights and shapes
 * :mod:`actlib.exercises` - self-checks for the exercises: ``actlib.check(label, answer)``
 * :mod:`actlib.datasets` - real MNIST, offline: ``load_mnist()``
 * :mod:`actlib.network` - NumPy dense layers and forward passes (chapters 2 and 4)
@@ -35,8 +36,18 @@ from .registry import Activation, derivative, get, names
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str):
+    # Modules that import matplotlib load on first use (``actlib.diagrams.draw_network``),
+    # so that ``import actlib`` stays light.
+    if name in {"diagrams", "plotting"}:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 __all__ = [
-    "Activation", "check", "derivative", "frameworks", "get", "names", "network",
+    "Activation", "check", "derivative", "diagrams", "frameworks", "get", "names", "network",
     "elu", "gelu", "identity", "leaky_relu", "maxout", "mish", "relu", "selu",
     "sigmoid", "silu", "softmax", "softplus", "step", "swish", "tanh",
 ]

@@ -1,0 +1,208 @@
+"""Diagrams of the networks the book computes with, drawn from the very arrays it uses.
+
+* :func:`draw_network` - a fully connected network, one column of units per layer, each
+  edge labelled with its weight (or its symbol :math:`w^{(k)}_{ij}`), each unit with its bias;
+* :func:`draw_pipeline` - a chain of stages (layers or blocks) with the shape each produces.
+
+The drawing is networkx's (nodes, arrows and edge labels on matplotlib), so what is
+written here is only where each unit goes (one column per layer) and what to label.
+Since a chapter passes the arrays it computes with, the figure cannot disagree with the
+computation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .plotting import MAX_FIGURE_WIDTH
+
+EDGE_LABELS = ("weights", "indices", None)
+_UNIT_COLOURS = {"input": "#e8eef7", "hidden": "#fdebd3", "output": "#dcefdc"}
+
+
+def _layer_sizes(weights) -> tuple[list[int], list[np.ndarray | None]]:
+    """Layer sizes and weight matrices (None where only a size was given)."""
+    if isinstance(weights, (str, bytes)) or not isinstance(weights, Sequence) or len(weights) == 0:
+        raise TypeError("weights must be a non-empty list of 2-D arrays W_k of shape (n_out, n_in), "
+                        f"or a list of at least two layer sizes; got {type(weights).__name__}")
+    if all(isinstance(w, (int, np.integer)) and not isinstance(w, bool) for w in weights):
+        sizes = [int(w) for w in weights]
+        if len(sizes) < 2 or min(sizes) < 1:
+            raise ValueError(f"layer sizes must be at least two positive integers; got {sizes}")
+        return sizes, [None] * (len(sizes) - 1)
+    matrices = []
+    for k, w in enumerate(weights, start=1):
+        arr = np.asarray(w, dtype=float)
+        if arr.ndim != 2 or 0 in arr.shape:
+            raise ValueError(f"weights[{k - 1}] (layer {k}) must be a non-empty 2-D array of shape "
+                             f"(n_out, n_in); got shape {arr.shape}")
+        if matrices and arr.shape[1] != matrices[-1].shape[0]:
+            raise ValueError(f"layer {k} takes {arr.shape[1]} inputs but layer {k - 1} has "
+                             f"{matrices[-1].shape[0]} units (W_k has shape (n_out, n_in))")
+        matrices.append(arr)
+    return [matrices[0].shape[1]] + [m.shape[0] for m in matrices], matrices
+
+
+def _per_layer(values, count: int, what: str) -> list:
+    if values is None:
+        return [None] * count
+    if isinstance(values, (str, bytes)) or len(values) != count:
+        raise ValueError(f"{what} must be a list with one entry per layer after the input ({count}); "
+                         f"got {values!r:.60}")
+    return list(values)
+
+
+def _names(names, count: int, default: str, what: str) -> list[str]:
+    if names is None:
+        return [default.format(i) for i in range(1, count + 1)]
+    if isinstance(names, (str, bytes)) or len(names) != count:
+        raise ValueError(f"{what} must be a list of {count} labels; got {names!r:.60}")
+    return [str(n) for n in names]
+
+
+def draw_network(weights, biases=None, *, activations=None, input_names=None, output_names=None,
+                 edge_labels: str | None = "weights", ax=None, title: str | None = None,
+                 fmt: str = "{:g}"):
+    r"""Draw a fully connected network and return the matplotlib ``Axes``.
+
+    Layer :math:`k` computes :math:`u^{(k)} = W_k z^{(k-1)} + b_k`, so unit :math:`i` of
+    layer :math:`k` receives the weight :math:`w^{(k)}_{ij} = W_k[i, j]` from unit
+    :math:`j` of layer :math:`k-1` (the row convention of PyTorch's ``nn.Linear``).
+
+    Args:
+        weights: the matrices :math:`W_1, \dots, W_L`, each of shape ``(n_out, n_in)``; or a
+            list of layer sizes such as ``[2, 3, 2, 2]`` to draw the shape only.
+        biases: the vectors :math:`b_1, \dots, b_L` (printed under each unit), or None.
+        activations: one label per layer after the input, printed in its units (for
+            example ``["σ", "σ"]``); None leaves the units blank.
+        input_names, output_names: labels of the input and output units (default
+            :math:`x_j` and :math:`y_i`).
+        edge_labels: ``"weights"`` (the values, formatted with ``fmt``), ``"indices"``
+            (the symbols :math:`w^{(k)}_{ij}`) or None.
+
+    Examples:
+        >>> import numpy as np
+        >>> ax = draw_network([np.array([[10.0, 10.0], [-10.0, -10.0]]), np.array([[10.0, 10.0]])],
+        ...                   [np.array([-5.0, 15.0]), np.array([-15.0])], activations=["σ", "σ"])
+        >>> len(ax.texts) > 0
+        True
+    """
+    import networkx as nx
+
+    sizes, matrices = _layer_sizes(weights)
+    layers = len(sizes) - 1
+    biases = _per_layer(biases, layers, "biases")
+    for k, (b, n) in enumerate(zip(biases, sizes[1:], strict=True), start=1):
+        if b is not None and np.shape(b) != (n,):
+            raise ValueError(f"biases[{k - 1}] (layer {k}) must have shape ({n},); got {np.shape(b)}")
+    activations = _per_layer(activations, layers, "activations")
+    if edge_labels not in EDGE_LABELS:
+        raise ValueError(f"edge_labels must be one of {EDGE_LABELS}; got {edge_labels!r}")
+    if edge_labels == "weights" and matrices[0] is None:
+        raise ValueError("edge_labels='weights' needs weight matrices, not layer sizes; "
+                         "use edge_labels='indices' or None")
+    inputs = _names(input_names, sizes[0], "$x_{}$", "input_names")
+    outputs = _names(output_names, sizes[-1], "$y_{}$", "output_names")
+
+    graph = nx.DiGraph()
+    for k, n in enumerate(sizes):
+        for i in range(n):
+                graph.add_node((k, i), layer=k)
+    for k, matrix in enumerate(matrices, start=1):
+        for i in range(sizes[k]):
+            for j in range(sizes[k - 1]):
+                label = {"weights": fmt.format(matrix[i, j]) if matrix is not None else "",
+                         "indices": f"$w^{{({k})}}_{{{i + 1}{j + 1}}}$", None: ""}[edge_labels]
+                graph.add_edge((k - 1, j), (k, i), label=label)
+    # One column per layer, unit 1 at the top, each column centred.
+    pos = {(k, i): (float(k), (n - 1) / 2 - i) for k, n in enumerate(sizes) for i in range(n)}
+
+    if ax is None:
+        width = min(MAX_FIGURE_WIDTH, 1.9 * len(sizes) + 0.6)
+        _, ax = plt.subplots(figsize=(width, 1.1 * max(sizes) + 1.4))
+    kinds = ["input"] + ["hidden"] * (layers - 1) + ["output"]
+    nx.draw_networkx_edges(graph, pos, ax=ax, node_size=1500, arrowsize=12, edge_color="#555555",
+                           width=1.2)
+    nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=1500, edgecolors="black", linewidths=1.2,
+                           node_color=[_UNIT_COLOURS[kinds[k]] for k, _ in graph.nodes])
+    unit_text = {}
+    for k, n in enumerate(sizes):
+        for i in range(n):
+            if k == 0:
+                unit_text[(k, i)] = inputs[i]
+            elif k == layers:
+                unit_text[(k, i)] = f"{outputs[i]}\n{activations[k - 1]}" if activations[k - 1] else outputs[i]
+            else:
+                unit_text[(k, i)] = activations[k - 1] or ""
+    nx.draw_networkx_labels(graph, pos, labels=unit_text, ax=ax, font_size=11)
+    if edge_labels is not None:
+        # The labels of edges leaving different units sit at different distances along the
+        # edges, so that labels of crossing edges do not land on each other.
+        for (k, j), _ in graph.nodes.items():
+            out_edges = {e: graph.edges[e]["label"] for e in graph.out_edges((k, j))}
+            if not out_edges:
+                continue
+            along = 0.24 + 0.32 * (j / (sizes[k] - 1) if sizes[k] > 1 else 0.0)
+            nx.draw_networkx_edge_labels(graph, pos, ax=ax, edge_labels=out_edges, label_pos=along,
+                                         font_size=9, rotate=False,
+                                         bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                                               "alpha": 0.9})
+    for k, b in enumerate(biases, start=1):
+        if b is None:
+            continue
+        for i, value in enumerate(np.asarray(b, dtype=float)):
+            x, y = pos[(k, i)]
+            ax.annotate(f"b = {fmt.format(value)}", (x, y), xytext=(0, -29), textcoords="offset points",
+                        ha="center", va="top", fontsize=9)
+    ax.margins(x=0.12, y=0.22)
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def draw_pipeline(stages, *, ax=None, title: str | None = None):
+    """Draw a chain of stages, each a box with its name and the shape it outputs; return the ``Axes``.
+
+    Args:
+        stages: a list of ``(label, shape)`` pairs in order, for example
+            ``[("noise", (64, 1, 1)), ("ConvTranspose2d + BN + ReLU", (128, 4, 4))]``; a
+            label may hold line breaks.
+
+    Examples:
+        >>> ax = draw_pipeline([("noise z", (64, 1, 1)), ("block 1", (128, 4, 4))])
+        >>> [t.get_text() for t in ax.texts][:2]
+        ['noise z', '64 × 1 × 1']
+    """
+    if isinstance(stages, (str, bytes)) or not isinstance(stages, Sequence) or len(stages) == 0:
+        raise TypeError(f"stages must be a non-empty list of (label, shape) pairs; got {type(stages).__name__}")
+    rows = []
+    for i, stage in enumerate(stages):
+        if not isinstance(stage, Sequence) or isinstance(stage, (str, bytes)) or len(stage) != 2:
+            raise ValueError(f"stages[{i}] must be a (label, shape) pair; got {stage!r:.60}")
+        label, shape = stage
+        shape = tuple(shape)
+        if not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s > 0 for s in shape):
+            raise ValueError(f"stages[{i}]'s shape must be positive integers; got {shape}")
+        rows.append((str(label), " × ".join(str(int(s)) for s in shape)))
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(MAX_FIGURE_WIDTH, 0.75 * len(rows) + 0.4))
+    # Top to bottom, so that any number of stages fits the column's width.
+    for i, (label, shape) in enumerate(rows):
+        y = -i
+        ax.text(0.0, y, label, ha="center", va="center", fontsize=10,
+                bbox={"boxstyle": "round,pad=0.4", "fc": "#e8eef7", "ec": "black"})
+        ax.text(0.62, y, shape, ha="left", va="center", fontsize=10, family="monospace")
+        if i:
+            ax.annotate("", xy=(0.0, y + 0.28), xytext=(0.0, y + 0.72),
+                        arrowprops={"arrowstyle": "-|>", "color": "#555555", "lw": 1.2})
+    ax.set_xlim(-1.0, 1.4)
+    ax.set_ylim(-len(rows) + 0.5, 0.5)
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ax

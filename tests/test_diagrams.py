@@ -1,0 +1,64 @@
+"""actlib.diagrams: the figures are drawn from the arrays they are given, and bad input is refused."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from actlib.diagrams import draw_network, draw_pipeline
+
+W1 = np.array([[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]])
+W2 = np.array([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]])
+
+
+def texts(ax):
+    return [t.get_text() for t in ax.texts if t.get_text()]
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_every_weight_and_bias_is_labelled_once():
+    ax = draw_network([W1, W2], [np.array([0.1, 0.2, 0.3]), np.array([-1.5, 2.0])], activations=["σ", "id"])
+    labels = texts(ax)
+    for value in [*W1.ravel(), *W2.ravel()]:
+        assert f"{value:g}" in labels
+    assert labels.count("b = -1.5") == 1 and labels.count("b = 2") == 1
+    # 6 + 6 edges, 5 biases, 2 inputs, 3 hidden and 2 output units
+    assert len(labels) == 12 + 5 + 2 + 3 + 2
+
+
+def test_indices_follow_the_row_convention():
+    ax = draw_network([2, 3, 2], edge_labels="indices")
+    labels = texts(ax)
+    # W_k[i, j] connects unit j of layer k-1 to unit i of layer k: layer 1 has w_31 but no w_13
+    assert "$w^{(1)}_{31}$" in labels and "$w^{(1)}_{13}$" not in labels
+    assert "$w^{(2)}_{23}$" in labels
+
+
+def test_pipeline_prints_each_shape():
+    ax = draw_pipeline([("noise", (64, 1, 1)), ("block", (128, 4, 4))])
+    assert texts(ax) == ["noise", "64 × 1 × 1", "block", "128 × 4 × 4"]
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: draw_network([]), TypeError, "non-empty list"),
+    (lambda: draw_network([W1, W1]), ValueError, "takes 2 inputs but layer 1 has 3 units"),
+    (lambda: draw_network([np.ones(3)]), ValueError, "2-D array"),
+    (lambda: draw_network([W1], [np.ones(2)]), ValueError, r"must have shape \(3,\)"),
+    (lambda: draw_network([W1], activations=["σ", "σ"]), ValueError, "one entry per layer"),
+    (lambda: draw_network([W1], edge_labels="values"), ValueError, "edge_labels must be one of"),
+    (lambda: draw_network([2, 3]), ValueError, "needs weight matrices"),
+    (lambda: draw_network([W1], input_names=["a"]), ValueError, "2 labels"),
+    (lambda: draw_pipeline("noise"), TypeError, "list of"),
+    (lambda: draw_pipeline([("x", (0, 2))]), ValueError, "positive integers"),
+])
+def test_bad_input_is_refused_with_a_clear_message(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
