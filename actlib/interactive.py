@@ -1,0 +1,292 @@
+"""Interactive figures: every value they plot is computed here by actlib, ahead of time.
+
+A figure is a Plotly figure whose sliders and menus only *switch* between arrays that
+actlib computed on a grid of parameter values (Plotly's declarative ``restyle`` and
+``relayout`` steps), so no formula is written a second time in JavaScript. The same figure
+works in three places:
+
+* in Jupyter, as Plotly's own output type (``application/vnd.plotly.v1+json``), which
+  JupyterLab draws with the extension that ships inside the ``plotly`` package;
+* in the HTML book, where :mod:`actlib.course.plotly_render` turns that output into a
+  ``<div>`` drawn by the ``plotly.min.js`` that the book serves itself (offline);
+* wherever scripts cannot run: the output also carries a still PNG drawn by matplotlib
+  from the same arrays, at the figure's initial setting.
+
+* :func:`explorer_data` / :func:`activation_explorer` - f, f' and the gradient through
+  n stacked layers, for every activation and parameter value;
+* :func:`softmax_temperature` - softmax of fixed scores over a range of temperatures;
+* :func:`xor_surface` - the output of a 2-2-1 sigmoid network as one weight moves;
+* :func:`show` - display a figure with its still fallback.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Sequence
+
+import numpy as np
+
+from . import network
+from .activations import softmax
+from .registry import derivative, get
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+#: The activations of the explorer and the grid of each one's parameter (None: no parameter).
+EXPLORER_PARAMETERS: dict[str, tuple[str, Sequence[float]] | None] = {
+    "sigmoid": None,
+    "tanh": None,
+    "relu": None,
+    "leaky_relu": ("alpha", (0.0, 0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)),
+    "elu": ("alpha", (0.1, 0.25, 0.5, 1.0, 1.5, 2.0)),
+    "selu": None,
+    "swish": ("beta", (0.0, 0.5, 1.0, 1.702, 2.0, 5.0, 10.0)),
+    "softplus": None,
+    "gelu": None,
+    "mish": None,
+}
+DEPTHS = (1, 2, 3, 5, 8, 12, 20)
+#: Gradient factors below this are drawn at it (a log axis cannot show 0).
+GRADIENT_FLOOR = 1e-12
+
+
+def _rounded(values, digits: int = 5) -> list[float]:
+    """Plain floats with ``digits`` significant digits: small JSON, identical on every run."""
+    return [float(f"{v:.{digits}g}") for v in np.asarray(values, dtype=float)]
+
+
+def depth_gradient(name: str, x, depth: int, **params) -> np.ndarray:
+    r"""The derivative of :math:`h_n = f(f(\cdots f(x)))` (``depth`` = n layers) with respect to x.
+
+    With :math:`h_0 = x` and :math:`h_l = f(h_{l-1})`, the chain rule gives
+    :math:`\frac{dh_n}{dx} = \prod_{l=1}^{n} f'(h_{l-1})`: n layers of the activation alone
+    (weights 1, biases 0), the factor by which each layer's slope scales a gradient.
+
+    Examples:
+        >>> float(depth_gradient("sigmoid", 0.0, 1))
+        0.25
+    """
+    if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
+        raise ValueError(f"depth must be a positive integer; got {depth!r}")
+    record = get(name)
+    h = np.asarray(x, dtype=float)
+    factor = np.ones_like(h)
+    for _ in range(depth):
+        factor = factor * derivative(record.name, h, **params)
+        h = record.function(h, **params)
+    return factor
+
+
+def explorer_data(x=None, depths: Sequence[int] = DEPTHS) -> dict:
+    """Every array the activation explorer can show, computed with actlib.
+
+    Returns ``{"x": [...], "depths": [...], "activations": {name: {"title", "parameter",
+    "settings": [{"value", "f", "df", "gradient": {depth: [...]}}]}}}``.
+    """
+    x = np.linspace(-8.0, 8.0, 129) if x is None else np.asarray(x, dtype=float)
+    out = {"x": _rounded(x), "depths": list(depths), "activations": {}}
+    for name, parameter in EXPLORER_PARAMETERS.items():
+        record = get(name)
+        settings = []
+        for value in (parameter[1] if parameter else (None,)):
+            params = {} if value is None else {parameter[0]: value}
+            settings.append({
+                "value": value,
+                "f": _rounded(record.function(x, **params), 4),
+                "df": _rounded(derivative(name, x, **params), 4),
+                "gradient": {n: _rounded(np.maximum(np.abs(depth_gradient(name, x, n, **params)),
+                                                    GRADIENT_FLOOR), 4) for n in depths},
+            })
+        out["activations"][name] = {"title": record.title, "parameter": parameter and parameter[0],
+                                    "settings": settings}
+    return out
+
+
+def _default_setting(entry: dict, name: str) -> int:
+    """Index of the library default parameter value in an activation's grid (0 if none)."""
+    if entry["parameter"] is None:
+        return 0
+    default = get(name).defaults[entry["parameter"]]
+    values = [s["value"] for s in entry["settings"]]
+    return values.index(default) if default in values else 0
+
+
+def activation_explorer(data: dict | None = None, *, start: str = "sigmoid", start_depth: int = 5):
+    """The activation explorer: f and f' (top), the gradient through n layers (bottom).
+
+    A menu chooses the activation, a slider its parameter (where it has one), a second
+    slider the depth n, and buttons the x range. Returns a ``plotly.graph_objects.Figure``.
+    """
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    data = explorer_data() if data is None else data
+    if start not in data["activations"]:
+        raise ValueError(f"start must be one of {list(data['activations'])}; got {start!r}")
+    if start_depth not in data["depths"]:
+        raise ValueError(f"start_depth must be one of {data['depths']}; got {start_depth!r}")
+    x, depths = data["x"], data["depths"]
+    depth_index = depths.index(start_depth)
+    names = ["f(x)", "f'(x)", f"n = {start_depth}"]
+
+    def depth_slider(entry, setting, active):
+        return {
+            "active": active, "currentvalue": {"prefix": "layers n = "}, "pad": {"t": 10, "b": 0},
+            "y": -0.1, "len": 1.0,
+            "steps": [{"label": str(n), "method": "restyle",
+                       "args": [{"y": [setting["gradient"][n]], "name": f"n = {n}"}, [2]]}
+                      for n in depths]}
+
+    def parameter_slider(name, entry):
+        parameter = entry["parameter"]
+        return {
+            "active": _default_setting(entry, name), "visible": parameter is not None,
+            "currentvalue": {"prefix": f"{parameter or 'parameter'} = "}, "pad": {"t": 10, "b": 0},
+            "y": -0.26, "len": 1.0,
+            "steps": [{"label": f"{s['value']:g}" if s["value"] is not None else "-", "method": "update",
+                       "args": [{"y": [s["f"], s["df"], s["gradient"][start_depth]], "name": names},
+                                {"sliders[0].steps": depth_slider(entry, s, depth_index)["steps"],
+                                 "sliders[0].active": depth_index}]}
+                      for s in entry["settings"]]}
+
+    def select(name):
+        entry = data["activations"][name]
+        setting = entry["settings"][_default_setting(entry, name)]
+        return entry, setting
+
+    entry, setting = select(start)
+    figure = make_subplots(rows=2, cols=1, vertical_spacing=0.14, row_heights=[0.55, 0.45],
+                           subplot_titles=("f(x) and f'(x)", "|dh<sub>n</sub>/dx| through n layers"))
+    figure.add_trace(go.Scatter(x=x, y=setting["f"], name="f(x)", line={"color": "#1f77b4"}), 1, 1)
+    figure.add_trace(go.Scatter(x=x, y=setting["df"], name="f'(x)", line={"color": "#d62728", "dash": "dash"}),
+                     1, 1)
+    figure.add_trace(go.Scatter(x=x, y=setting["gradient"][start_depth], name=f"n = {start_depth}",
+                                line={"color": "#2ca02c"}), 2, 1)
+    buttons = []
+    for name in data["activations"]:
+        e, s = select(name)
+        buttons.append({"label": e["title"], "method": "update", "args": [
+            {"y": [s["f"], s["df"], s["gradient"][start_depth]], "name": names},
+            {"sliders": [depth_slider(e, s, depth_index), parameter_slider(name, e)]}]})
+    figure.update_layout(
+        height=680, margin={"l": 60, "r": 20, "t": 100, "b": 190}, template="simple_white",
+        font={"size": 13}, showlegend=True, legend={"orientation": "h", "y": 1.16, "x": 0},
+        updatemenus=[{"buttons": buttons, "active": list(data["activations"]).index(start),
+                      "x": 0, "xanchor": "left", "y": 1.3, "yanchor": "top", "direction": "down"},
+                     {"type": "buttons", "direction": "right", "x": 1, "xanchor": "right", "y": 1.3,
+                      "yanchor": "top", "buttons": [
+                          {"label": f"x in [-{r}, {r}]", "method": "relayout",
+                           "args": [{"xaxis.range": [-r, r], "xaxis2.range": [-r, r]}]} for r in (2, 5, 8)]}],
+        sliders=[depth_slider(entry, setting, depth_index), parameter_slider(start, entry)],
+    )
+    figure.update_xaxes(range=[-5, 5], row=2, col=1)
+    figure.update_xaxes(range=[-5, 5], row=1, col=1)
+    figure.update_yaxes(title_text="value", range=[-2, 3], row=1, col=1)
+    figure.update_yaxes(title_text="gradient factor", type="log", range=[-12, 1], exponentformat="power",
+                        row=2, col=1)
+    return figure
+
+
+def softmax_temperature(scores=(1.0, 1.847), labels=("dog", "cat"),
+                        temperatures=(0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0), start: float = 1.0):
+    r"""Bars of :math:`\operatorname{softmax}(s / T)` for fixed scores, with a slider over T."""
+    import plotly.graph_objects as go
+
+    scores = np.asarray(scores, dtype=float)
+    if scores.ndim != 1 or len(scores) != len(labels) or len(scores) < 2:
+        raise ValueError(f"scores must be 1-D with one label each (at least two); got {scores.shape} "
+                         f"and {len(labels)} labels")
+    temperatures = [float(t) for t in temperatures]
+    if min(temperatures) <= 0 or start not in temperatures:
+        raise ValueError(f"temperatures must be positive and contain start={start}; got {temperatures}")
+    probabilities = {t: _rounded(softmax(scores / t), 4) for t in temperatures}
+    figure = go.Figure(go.Bar(x=list(labels), y=probabilities[start], text=probabilities[start],
+                              texttemplate="%{y:.3f}", marker={"color": "#1f77b4"}))
+    figure.update_layout(
+        height=420, template="simple_white", font={"size": 13}, margin={"l": 60, "r": 20, "t": 30, "b": 110},
+        yaxis={"range": [0, 1], "title": {"text": "probability"}},
+        sliders=[{"active": temperatures.index(start), "currentvalue": {"prefix": "temperature T = "},
+                  "steps": [{"label": f"{t:g}", "method": "restyle",
+                             "args": [{"y": [probabilities[t]], "text": [probabilities[t]]}]}
+                            for t in temperatures]}])
+    return figure
+
+
+def xor_surface(layers, weight: tuple[int, int, int], values: Sequence[float], *, resolution: int = 41):
+    """Heat maps of a 2-2-1 sigmoid network's output over the square as one weight takes ``values``.
+
+    ``layers`` is ``[(W1, b1), (W2, b2)]`` as in :mod:`actlib.network`; ``weight`` is
+    ``(layer, row, column)`` of the weight the slider moves (layer 0 or 1).
+    """
+    import plotly.graph_objects as go
+
+    layer, row, column = weight
+    grid = np.linspace(-0.25, 1.25, resolution)
+    g1, g2 = np.meshgrid(grid, grid)
+    points = np.column_stack([g1.ravel(), g2.ravel()])
+    surfaces = {}
+    for value in values:
+        changed = [(np.array(W, dtype=float), np.array(b, dtype=float)) for W, b in layers]
+        changed[layer][0][row, column] = value
+        out = network.forward(points, changed, hidden="sigmoid", output="sigmoid")[:, 0]
+        surfaces[float(value)] = [_rounded(r, 3) for r in out.reshape(g1.shape)]
+    start = float(np.asarray(layers[layer][0], dtype=float)[row, column])
+    if start not in surfaces:
+        raise ValueError(f"values must contain the network's own weight {start:g}")
+    figure = go.Figure([
+        go.Heatmap(x=_rounded(grid), y=_rounded(grid), z=surfaces[start], zmin=0, zmax=1, colorscale="RdBu_r",
+                   colorbar={"title": {"text": "output"}}),
+        go.Scatter(x=[0, 0, 1, 1], y=[0, 1, 0, 1], mode="markers", name="inputs",
+                   marker={"size": 14, "color": ["white", "black", "black", "white"],
+                           "line": {"color": "black", "width": 2},
+                           "symbol": ["circle", "square", "square", "circle"]})])
+    symbol = f"W{layer + 1}[{row}, {column}]"
+    figure.update_layout(
+        height=520, template="simple_white", font={"size": 13}, margin={"l": 60, "r": 20, "t": 30, "b": 110},
+        xaxis={"title": {"text": "x1"}, "constrain": "domain"},
+        yaxis={"title": {"text": "x2"}, "scaleanchor": "x"}, showlegend=False,
+        sliders=[{"active": list(surfaces).index(start), "currentvalue": {"prefix": f"{symbol} = "},
+                  "steps": [{"label": f"{v:g}", "method": "restyle", "args": [{"z": [z]}, [0]]}
+                            for v, z in surfaces.items()]}])
+    return figure
+
+
+def _still(figure, alt: str) -> bytes:
+    """A PNG of the figure's first state, drawn by matplotlib from the figure's own arrays."""
+    import matplotlib.pyplot as plt
+
+    traces = [t for t in figure.data if t.type in {"scatter", "bar", "heatmap"}]
+    fig, ax = plt.subplots(figsize=(7.6, 4.2))
+    for t in traces:
+        if t.type == "scatter" and t.mode != "markers":
+            ax.plot(t.x, t.y, label=t.name)
+        elif t.type == "bar":
+            ax.bar(t.x, t.y)
+        elif t.type == "heatmap":
+            ax.pcolormesh(t.x, t.y, np.asarray(t.z), cmap="RdBu_r", vmin=0, vmax=1)
+    if any(t.type == "scatter" and t.mode != "markers" for t in traces):
+        ax.legend()
+    ax.set_title(alt[:80] + ("..." if len(alt) > 80 else ""), fontsize=10)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def show(figure, alt: str) -> None:
+    """Display ``figure`` in a notebook: Plotly's output type, a still PNG and a text summary.
+
+    ``alt`` says what the figure shows; the book uses it for screen readers and the still.
+    """
+    import json
+
+    from IPython.display import display
+
+    if not isinstance(alt, str) or len(alt) < 20:
+        raise ValueError("alt must be a sentence (20+ characters) that says what the figure shows")
+    spec = json.loads(figure.to_json())
+    spec.setdefault("layout", {})["meta"] = {"alt": alt}
+    spec["config"] = {"responsive": True, "displayModeBar": False}
+    still = base64.b64encode(_still(figure, alt)).decode("ascii")
+    display({PLOTLY_MIME: spec, "image/png": still, "text/plain": f"Interactive figure: {alt}"}, raw=True)

@@ -1,0 +1,89 @@
+"""actlib.interactive: every plotted value is actlib's, and the HTML renderer is safe."""
+
+import numpy as np
+import pytest
+
+import actlib
+from actlib import interactive
+from actlib.course.plotly_render import PLOTLY_MIME, PlotlyMimeRenderer, figure_html
+
+pytest.importorskip("plotly")
+
+
+@pytest.fixture(scope="module")
+def data():
+    return interactive.explorer_data()
+
+
+def test_explorer_data_are_actlibs_values(data):
+    x = np.asarray(data["x"])
+    for name, entry in data["activations"].items():
+        for setting in entry["settings"]:
+            params = {} if setting["value"] is None else {entry["parameter"]: setting["value"]}
+            np.testing.assert_allclose(setting["f"], actlib.get(name)(x, **params), rtol=1e-3, atol=1e-4)
+            np.testing.assert_allclose(setting["df"], actlib.derivative(name, x, **params), rtol=1e-3, atol=1e-4)
+            for n, values in setting["gradient"].items():
+                expected = np.maximum(np.abs(interactive.depth_gradient(name, x, n, **params)),
+                                      interactive.GRADIENT_FLOOR)
+                np.testing.assert_allclose(values, expected, rtol=1e-3)
+
+
+def test_depth_gradient_is_the_chain_rule():
+    torch = pytest.importorskip("torch")
+    x = torch.linspace(-4, 4, 33, dtype=torch.float64, requires_grad=True)
+    h = x
+    for _ in range(5):
+        h = torch.tanh(h)
+    (grad,) = torch.autograd.grad(h.sum(), x)
+    np.testing.assert_allclose(interactive.depth_gradient("tanh", x.detach().numpy(), 5), grad.numpy(), rtol=1e-12)
+    # a stack of sigmoids: each layer's slope is at most 1/4
+    assert np.all(interactive.depth_gradient("sigmoid", np.linspace(-8, 8, 101), 3) <= 0.25**3)
+
+
+def test_every_slider_step_shows_precomputed_arrays(data):
+    figure = interactive.activation_explorer(data)
+    depth_slider, parameter_slider = figure.layout.sliders
+    assert [s.label for s in depth_slider.steps] == [str(n) for n in data["depths"]]
+    sigmoid = data["activations"]["sigmoid"]["settings"][0]
+    assert list(figure.data[0].y) == sigmoid["f"] and list(figure.data[2].y) == sigmoid["gradient"][5]
+    assert not parameter_slider.visible  # sigmoid has no parameter
+    elu_button = next(b for b in figure.layout.updatemenus[0].buttons if b.label == "ELU")
+    elu = data["activations"]["elu"]["settings"]
+    steps = elu_button.args[1]["sliders"][1]["steps"]
+    assert [s["label"] for s in steps] == [f"{s['value']:g}" for s in elu]
+    assert steps[0]["args"][0]["y"][1] == elu[0]["df"]
+
+
+def test_softmax_temperature_bars_are_softmax():
+    figure = interactive.softmax_temperature(scores=(1.0, 2.0), labels=("a", "b"), temperatures=(0.5, 1.0, 2.0))
+    for step, t in zip(figure.layout.sliders[0].steps, (0.5, 1.0, 2.0), strict=True):
+        np.testing.assert_allclose(step.args[0]["y"][0], actlib.softmax(np.array([1.0, 2.0]) / t), atol=1e-4)
+    with pytest.raises(ValueError, match="positive"):
+        interactive.softmax_temperature(temperatures=(0.0, 1.0))
+
+
+def test_xor_surface_follows_the_network():
+    layers = actlib.network.article_003_xor_layers()
+    figure = interactive.xor_surface(layers, (0, 0, 0), [0.0, 10.0])
+    z = np.asarray(figure.data[0].z)
+    corner = actlib.network.forward(np.array([[-0.25, -0.25]]), layers, hidden="sigmoid", output="sigmoid")
+    assert z[0, 0] == pytest.approx(float(corner[0, 0]), abs=1e-3)
+    with pytest.raises(ValueError, match="own weight"):
+        interactive.xor_surface(layers, (0, 0, 0), [0.0, 1.0])
+
+
+def test_bad_arguments_are_refused():
+    with pytest.raises(ValueError, match="positive integer"):
+        interactive.depth_gradient("relu", 0.0, 0)
+    with pytest.raises(ValueError, match="start must be one of"):
+        interactive.activation_explorer(start="softmax")
+    with pytest.raises(ValueError, match="alt must be a sentence"):
+        interactive.show(interactive.softmax_temperature(), alt="fig")
+
+
+def test_html_renderer_escapes_and_names_the_figure():
+    spec = {"data": [{"type": "bar", "y": [1]}], "layout": {"meta": {"alt": 'A "bar" </script> chart of one value'}}}
+    page = figure_html(spec, "fig-1")
+    assert "</script> chart" not in page.split("<script", 2)[1]  # the JSON cannot close its script early
+    assert 'aria-label="A &quot;bar&quot; &lt;/script&gt; chart of one value"' in page
+    assert ("html", PLOTLY_MIME, 25) in PlotlyMimeRenderer.mime_priority_overrides
