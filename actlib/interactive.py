@@ -15,7 +15,7 @@ works in three places:
 * :func:`explorer_data` / :func:`activation_explorer` - f, f' and the gradient through
   n stacked layers, for every activation and parameter value;
 * :func:`softmax_temperature` - softmax of fixed scores over a range of temperatures;
-* :func:`xor_surface` - the output of a 2-2-1 sigmoid network as one weight moves;
+* :func:`xor_surface` - the output of a 2-2-1 sigmoid network as any one weight moves;
 * :func:`show` - display a figure with its still fallback.
 """
 
@@ -213,42 +213,73 @@ def softmax_temperature(scores=(1.0, 1.847), labels=("dog", "cat"),
     return figure
 
 
-def xor_surface(layers, weight: tuple[int, int, int], values: Sequence[float], *, resolution: int = 41):
-    """Heat maps of a 2-2-1 sigmoid network's output over the square as one weight takes ``values``.
+def _parameter_label(layer: int, kind: str, index: tuple[int, ...]) -> str:
+    return f"{kind}{layer + 1}[{', '.join(str(i) for i in index)}]"
 
-    ``layers`` is ``[(W1, b1), (W2, b2)]`` as in :mod:`actlib.network`; ``weight`` is
-    ``(layer, row, column)`` of the weight the slider moves (layer 0 or 1).
+
+def xor_surface(layers, values: Sequence[float] = tuple(range(-20, 21, 5)), *, resolution: int = 26,
+                start: str | None = None):
+    """The output of a 2-2-1 sigmoid network over the square, as any one weight or bias moves.
+
+    ``layers`` is ``[(W1, b1), (W2, b2)]`` as in :mod:`actlib.network` (for example
+    :func:`actlib.network.article_003_xor_layers`). A menu picks a weight or bias, a slider
+    sets it to one of ``values`` (which must contain the network's own values) while the
+    others keep theirs; every surface is computed by :func:`actlib.network.forward`.
     """
     import plotly.graph_objects as go
 
-    layer, row, column = weight
+    layers = [(np.array(W, dtype=float), np.array(b, dtype=float)) for W, b in layers]
+    values = [float(v) for v in values]
     grid = np.linspace(-0.25, 1.25, resolution)
     g1, g2 = np.meshgrid(grid, grid)
     points = np.column_stack([g1.ravel(), g2.ravel()])
-    surfaces = {}
-    for value in values:
-        changed = [(np.array(W, dtype=float), np.array(b, dtype=float)) for W, b in layers]
-        changed[layer][0][row, column] = value
+
+    def surface(changed):
         out = network.forward(points, changed, hidden="sigmoid", output="sigmoid")[:, 0]
-        surfaces[float(value)] = [_rounded(r, 3) for r in out.reshape(g1.shape)]
-    start = float(np.asarray(layers[layer][0], dtype=float)[row, column])
-    if start not in surfaces:
-        raise ValueError(f"values must contain the network's own weight {start:g}")
+        return [_rounded(r, 3) for r in out.reshape(g1.shape)]
+
+    parameters = {}  # label -> (own value, {value: surface})
+    for layer, (W, b) in enumerate(layers):
+        for kind, array in (("W", W), ("b", b)):
+            for index in np.ndindex(array.shape):
+                own = float(array[index])
+                if own not in values:
+                    raise ValueError(f"values must contain the network's own value {own:g} of "
+                                     f"{_parameter_label(layer, kind, index)}; got {values}")
+                surfaces = {}
+                for value in values:
+                    changed = [(W_.copy(), b_.copy()) for W_, b_ in layers]
+                    changed[layer][0 if kind == "W" else 1][index] = value
+                    surfaces[value] = surface(changed)
+                parameters[_parameter_label(layer, kind, index)] = (own, surfaces)
+    start = start or next(iter(parameters))
+    if start not in parameters:
+        raise ValueError(f"start must be one of {list(parameters)}; got {start!r}")
+
+    def slider(label):
+        own, surfaces = parameters[label]
+        return {"active": values.index(own), "currentvalue": {"prefix": f"{label} = "},
+                "pad": {"t": 40}, "steps": [{"label": f"{v:g}", "method": "restyle", "args": [{"z": [z]}, [0]]}
+                                            for v, z in surfaces.items()]}
+
+    own_surface = parameters[start][1][parameters[start][0]]
     figure = go.Figure([
-        go.Heatmap(x=_rounded(grid), y=_rounded(grid), z=surfaces[start], zmin=0, zmax=1, colorscale="RdBu_r",
-                   colorbar={"title": {"text": "output"}}),
+        go.Heatmap(x=_rounded(grid), y=_rounded(grid), z=own_surface, zmin=0, zmax=1, zsmooth="best",
+                   colorscale="RdBu_r", colorbar={"title": {"text": "output"}}),
         go.Scatter(x=[0, 0, 1, 1], y=[0, 1, 0, 1], mode="markers", name="inputs",
                    marker={"size": 14, "color": ["white", "black", "black", "white"],
                            "line": {"color": "black", "width": 2},
                            "symbol": ["circle", "square", "square", "circle"]})])
-    symbol = f"W{layer + 1}[{row}, {column}]"
     figure.update_layout(
-        height=520, template="simple_white", font={"size": 13}, margin={"l": 60, "r": 20, "t": 30, "b": 110},
+        height=560, template="simple_white", font={"size": 13}, margin={"l": 60, "r": 20, "t": 70, "b": 110},
         xaxis={"title": {"text": "x1"}, "constrain": "domain"},
         yaxis={"title": {"text": "x2"}, "scaleanchor": "x"}, showlegend=False,
-        sliders=[{"active": list(surfaces).index(start), "currentvalue": {"prefix": f"{symbol} = "},
-                  "steps": [{"label": f"{v:g}", "method": "restyle", "args": [{"z": [z]}, [0]]}
-                            for v, z in surfaces.items()]}])
+        updatemenus=[{"active": list(parameters).index(start), "x": 0, "xanchor": "left", "y": 1.16,
+                      "yanchor": "top", "buttons": [
+                          {"label": label, "method": "update",
+                           "args": [{"z": [parameters[label][1][parameters[label][0]]]}, {"sliders": [slider(label)]}]}
+                          for label in parameters]}],
+        sliders=[slider(start)])
     return figure
 
 

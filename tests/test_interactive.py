@@ -64,12 +64,18 @@ def test_softmax_temperature_bars_are_softmax():
 
 def test_xor_surface_follows_the_network():
     layers = actlib.network.article_003_xor_layers()
-    figure = interactive.xor_surface(layers, (0, 0, 0), [0.0, 10.0])
+    figure = interactive.xor_surface(layers)
+    labels = [b.label for b in figure.layout.updatemenus[0].buttons]
+    assert labels == ["W1[0, 0]", "W1[0, 1]", "W1[1, 0]", "W1[1, 1]", "b1[0]", "b1[1]", "W2[0, 0]", "W2[0, 1]", "b2[0]"]
     z = np.asarray(figure.data[0].z)
     corner = actlib.network.forward(np.array([[-0.25, -0.25]]), layers, hidden="sigmoid", output="sigmoid")
     assert z[0, 0] == pytest.approx(float(corner[0, 0]), abs=1e-3)
-    with pytest.raises(ValueError, match="own weight"):
-        interactive.xor_surface(layers, (0, 0, 0), [0.0, 1.0])
+    # b2 = 0 instead of -15: every corner's output is high, XOR is broken
+    b2 = figure.layout.updatemenus[0].buttons[-1].args[1]["sliders"][0]["steps"]
+    broken = np.asarray(next(s for s in b2 if s["label"] == "0")["args"][0]["z"][0])
+    assert broken.min() > 0.5
+    with pytest.raises(ValueError, match="own value"):
+        interactive.xor_surface(layers, [0.0, 1.0])
 
 
 def test_bad_arguments_are_refused():
