@@ -217,7 +217,7 @@ def _parameter_label(layer: int, kind: str, index: tuple[int, ...]) -> str:
     return f"{kind}{layer + 1}[{', '.join(str(i) for i in index)}]"
 
 
-def xor_surface(layers, values: Sequence[float] = tuple(range(-20, 21, 5)), *, resolution: int = 26,
+def xor_surface(layers, values: Sequence[float] = tuple(range(-15, 16, 5)), *, resolution: int = 26,
                 start: str | None = None):
     """The output of a 2-2-1 sigmoid network over the square, as any one weight or bias moves.
 
@@ -236,7 +236,8 @@ def xor_surface(layers, values: Sequence[float] = tuple(range(-20, 21, 5)), *, r
 
     def surface(changed):
         out = network.forward(points, changed, hidden="sigmoid", output="sigmoid")[:, 0]
-        return [_rounded(r, 3) for r in out.reshape(g1.shape)]
+        # two decimals: the colour scale cannot show more, and the page stays light
+        return [[round(float(v), 2) for v in row] for row in out.reshape(g1.shape)]
 
     parameters = {}  # label -> (own value, {value: surface})
     for layer, (W, b) in enumerate(layers):
