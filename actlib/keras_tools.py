@@ -12,11 +12,14 @@ chapter would otherwise repeat:
 * :func:`timed_fit` - ``model.fit`` that also measures the wall-clock time;
 * :func:`restart` - fresh initial weights and optimizer state for a compiled model,
   so that several seeds can reuse one traced training step;
-* :func:`accuracy` - the fraction of correct arg-max predictions.
+* :func:`accuracy` - the fraction of correct arg-max predictions;
+* :func:`summary_text` - ``model.summary()`` as plain text, without the empty HTML
+  box Keras's rich-based summary leaves in a notebook.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from collections.abc import Sequence
@@ -180,3 +183,22 @@ def accuracy(model, x, labels, *, batch_size: int = 2000) -> float:
     if scores.ndim != 2 or len(scores) != len(labels):
         raise ValueError(f"expected one row of class scores per label ({len(labels)}); got shape {scores.shape}")
     return float(np.mean(scores.argmax(axis=1) == labels))
+
+
+def summary_text(model, *, line_length: int | None = None) -> str:
+    """The text of ``model.summary()`` as one string (no terminal colours).
+
+    Keras draws the summary with ``rich``, which in a Jupyter kernel also sends an
+    HTML display (empty when ``print_fn`` is given); this captures and drops it, so
+    that ``print(summary_text(model))`` leaves one plain-text output.
+    """
+    lines: list[str] = []
+    try:
+        from IPython.utils.capture import capture_output
+    except ImportError:  # pragma: no cover - IPython is installed with the book
+        capture = contextlib.nullcontext()
+    else:
+        capture = capture_output(stdout=False, stderr=False, display=True)
+    with capture:
+        model.summary(line_length=line_length, print_fn=lambda line, **_: lines.append(line))
+    return "\n".join(lines).rstrip("\n")

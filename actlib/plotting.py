@@ -89,17 +89,59 @@ def plot_activation(name: str, ax=None, x=None, *, with_derivative: bool = True,
     return finish(ax, record.title, ylabel="value", legend=with_derivative and record.elementwise)
 
 
-def activation_grid(names, ncols: int = 3, x=None, *, with_derivative: bool = True):
-    """A grid of :func:`plot_activation` panels, one per name; returns the figure."""
+def activation_grid(names, ncols: int = 3, x=None, *, with_derivative: bool = True, figsize=None):
+    """A grid of :func:`plot_activation` panels, one per name; returns the figure.
+
+    ``figsize`` defaults to 4 x 3 inches per panel; pass one at most
+    :data:`MAX_FIGURE_WIDTH` wide for a figure that shows at full size in the book.
+    """
     names = list(names)
     nrows = -(-len(names) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.0 * ncols, 3.0 * nrows), squeeze=False)
+    if figsize is None:
+        figsize = (4.0 * ncols, 3.0 * nrows)
+    fig, axes = plt.subplots(nrows, ncols, figsize=figsize, squeeze=False)
     for ax, name in zip(axes.flat, names, strict=False):
         plot_activation(name, ax=ax, x=x, with_derivative=with_derivative)
     for ax in axes.flat[len(names):]:
         ax.set_visible(False)
     fig.tight_layout()
     return fig
+
+
+#: Line styles that tell up to four curves apart without colour (print, colour blindness).
+LINE_STYLES = ("-", "--", "-.", ":")
+
+
+def compare_activations(names, x=None, *, params=None, labels=None, figsize=None):
+    """Two panels: the activations ``names`` (left) and their derivatives (right).
+
+    Each activation gets its own colour (matplotlib's distinct "tab10" colours) and line
+    style. ``params`` maps a name to keyword parameters (``{"leaky_relu": {"alpha": 0.1}}``),
+    ``labels`` a name to its legend label (default: the registry's title). ``figsize``
+    defaults to :data:`MAX_FIGURE_WIDTH` by 3.4 inches; one legend below both panels names
+    the curves. Returns ``(fig, (ax_f, ax_d))``.
+    """
+    names = list(names)
+    params, labels = dict(params or {}), dict(labels or {})
+    x = default_grid() if x is None else np.asarray(x)
+    fig, (ax_f, ax_d) = plt.subplots(1, 2, figsize=figsize or (MAX_FIGURE_WIDTH, 3.4),
+                                     layout="constrained")
+    colors = plt.get_cmap("tab10").colors
+    for i, name in enumerate(names):
+        record, kwargs = get(name), params.get(name, {})
+        style = {"color": colors[i % len(colors)], "linestyle": LINE_STYLES[i % len(LINE_STYLES)],
+                 "label": labels.get(name, record.title)}
+        ax_f.plot(x, record.function(x, **kwargs), **style)
+        ax_d.plot(x, derivative(name, x, **kwargs), **style)
+    for ax in (ax_f, ax_d):
+        ax.axhline(0, color="black", linewidth=0.6)
+        ax.axvline(0, color="black", linewidth=0.6)
+    finish(ax_f, "The functions", ylabel="f(x)", legend=False)
+    finish(ax_d, "Their derivatives", ylabel="f'(x)", legend=False)
+    # One legend for both panels, below them, so that it covers no data.
+    fig.legend(*ax_f.get_legend_handles_labels(), loc="outside lower center",
+               ncol=min(len(names), 4))
+    return fig, (ax_f, ax_d)
 
 
 def plot_decision_surface(predict, points, labels, ax=None, *, threshold: float = 0.5,

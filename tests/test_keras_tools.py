@@ -5,7 +5,17 @@ import io
 import numpy as np
 import pytest
 
-from actlib.keras_tools import EpochAccuracy, EpochLine, FitResult, accuracy, build_mlp, keras, restart, timed_fit
+from actlib.keras_tools import (
+    EpochAccuracy,
+    EpochLine,
+    FitResult,
+    accuracy,
+    build_mlp,
+    keras,
+    restart,
+    summary_text,
+    timed_fit,
+)
 
 
 def test_build_mlp_layers_and_parameter_count():
@@ -117,3 +127,31 @@ def test_restart_matches_a_fresh_model_and_keeps_the_traced_step():
         seeded[name] = timed_fit(model, x, y, epochs=2, batch_size=8).history["loss"]
     assert np.allclose(seeded["reused"], seeded["fresh"], rtol=1e-5)
     assert reused.train_function is step, "restart must not force a new trace"
+
+
+def test_summary_text_is_the_plain_summary():
+    model = build_mlp((8,), inputs=5, classes=3, name="tiny")
+    text = summary_text(model)
+    assert text.startswith('Model: "tiny"')
+    assert "Total params: 75" in text  # (5 * 8 + 8) + (8 * 3 + 3)
+    assert "\x1b[" not in text  # no terminal colour codes
+
+
+def test_early_stopping_restores_the_best_weights_also_when_the_budget_ends_training():
+    # Chapter 6 relies on this Keras 3 behaviour: restore_best_weights=True puts back the
+    # weights of the best epoch at the end of fit, even if the patience never ran out.
+    x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
+    y = (x[:, 0] > 0).astype("int64")
+    model = build_mlp((4,), inputs=4, classes=2, seed=0)
+    model.compile(optimizer=keras.optimizers.SGD(0.5), loss="sparse_categorical_crossentropy",
+                  jit_compile=False)
+    after = []
+    keep = keras.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: after.append(model.get_weights()))
+    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=100, restore_best_weights=True)
+    history = model.fit(x, y, validation_data=(x[::-1], y[::-1] ^ 1), epochs=4, verbose=0,
+                        callbacks=[keep, stop]).history
+    best = int(np.argmin(history["val_loss"]))
+    assert best < 3, history["val_loss"]  # flipped validation labels: the loss rises
+    assert stop.stopped_epoch == 0  # the patience never ran out
+    for restored, kept in zip(model.get_weights(), after[best], strict=True):
+        np.testing.assert_array_equal(restored, kept)
