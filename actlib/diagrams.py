@@ -120,7 +120,8 @@ def draw_network(weights, biases=None, *, activations=None, input_names=None, ou
     # One column per layer, unit 1 at the top, each column centred.
     pos = {(k, i): (float(k), (n - 1) / 2 - i) for k, n in enumerate(sizes) for i in range(n)}
 
-    if ax is None:
+    created = ax is None
+    if created:
         width = min(MAX_FIGURE_WIDTH, 1.9 * len(sizes) + 0.6)
         _, ax = plt.subplots(figsize=(width, 1.1 * max(sizes) + 1.4))
     kinds = ["input"] + ["hidden"] * (layers - 1) + ["output"]
@@ -145,7 +146,7 @@ def draw_network(weights, biases=None, *, activations=None, input_names=None, ou
             out_edges = {e: graph.edges[e]["label"] for e in graph.out_edges((k, j))}
             if not out_edges:
                 continue
-            along = 0.24 + 0.32 * (j / (sizes[k] - 1) if sizes[k] > 1 else 0.0)
+            along = 0.25 + 0.5 * (j / (sizes[k] - 1) if sizes[k] > 1 else 0.0)
             nx.draw_networkx_edge_labels(graph, pos, ax=ax, edge_labels=out_edges, label_pos=along,
                                          font_size=9, rotate=False,
                                          bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
@@ -157,10 +158,14 @@ def draw_network(weights, biases=None, *, activations=None, input_names=None, ou
             x, y = pos[(k, i)]
             ax.annotate(f"b = {fmt.format(value)}", (x, y), xytext=(0, -29), textcoords="offset points",
                         ha="center", va="top", fontsize=9)
-    ax.margins(x=0.12, y=0.22)
+    # One column per layer at x = 0 .. L: let the columns fill the figure's width.
+    ax.set_xlim(-0.3, layers + 0.3)
+    ax.margins(y=0.22)
     ax.set_axis_off()
     if title:
         ax.set_title(title)
+    if created:
+        ax.figure.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.9 if title else 0.99)
     return ax
 
 
