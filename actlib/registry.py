@@ -51,7 +51,7 @@ _ACTIVATIONS = [
         r"1 \text{ if } x > 0 \text{ else } 0", r"0 \;(x \neq 0)",
         (0.0, 1.0), "{0, 1}",
         "the original perceptron; not trainable by gradient descent",
-        "torch.heaviside(x, torch.tensor(0.))", "none (use a comparison)",
+        "torch.heaviside(x, torch.tensor(0.))", "keras.ops.heaviside(x, 0.0)",
         note="Derivative is 0 almost everywhere, so no gradient flows."),
     Activation(
         "identity", "Identity (linear)", act.identity, der.d_identity,
@@ -69,7 +69,7 @@ _ACTIVATIONS = [
         "tanh", "Hyperbolic tangent", act.tanh, der.d_tanh,
         r"\frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}", r"1 - \tanh^2(x)",
         (-1.0, 1.0), "(-1, 1)",
-        "zero-centred hidden layers of small nets; LSTM/GRU cell state; GAN generator output",
+        "zero-centred hidden layers; inside LSTM and GRU cells; GAN generator output",
         "nn.Tanh() / torch.tanh", "'tanh' / keras.activations.tanh"),
     Activation(
         "relu", "ReLU", act.relu, der.d_relu,
