@@ -47,7 +47,7 @@ def test_grade_a_folder(tmp_path, capsys):
     _write(subs / "dan", "zoo.ipynb", _nb(
         new_code_cell("softplus_derivative = None"), _check('print("Correct (zoo-softplus-derivative)")\n' + CHECK_1)))
     csv_path = tmp_path / "grades.csv"
-    assert grade.main([str(subs), "--csv", str(csv_path), "--timeout", "120"]) == 0
+    assert grade.main([str(subs), "--csv", str(csv_path), "--timeout", "120", "--jobs", "2"]) == 0
     out = capsys.readouterr().out
     rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if ".ipynb" in line}
     assert rows["ann/zoo.ipynb"] == ["pass", "wrong", "1/2"]
@@ -60,21 +60,19 @@ def test_grade_a_folder(tmp_path, capsys):
     assert any("undefined_name" in line for line in lines)
 
 
-def test_outcome_reads_stored_outputs():
-    ok = nbformat.from_dict({"cell_type": "code", "execution_count": 3, "metadata": {}, "source": "",
-                             "outputs": [{"output_type": "stream", "name": "stdout", "text": "Correct (x-y). Yes\n"}]})
-    assert grade.outcome(ok, "x-y") == ("pass", "")
-    bad = nbformat.from_dict({"cell_type": "code", "execution_count": 4, "metadata": {}, "source": "", "outputs": [
-        {"output_type": "error", "ename": "IncorrectAnswer", "evalue": "off at 0", "traceback": []}]})
-    assert grade.outcome(bad, "x-y") == ("wrong", "off at 0")
-    unrun = nbformat.from_dict({"cell_type": "code", "execution_count": None, "metadata": {}, "source": "",
-                                "outputs": []})
-    assert grade.outcome(unrun, "x-y")[0] == "not run"
+def test_plan_replaces_check_cells_by_observations():
+    from actlib.course import plan
 
-
-def test_no_execute_trusts_stored_outputs(tmp_path, capsys):
-    # the book's own notebook carries its outputs: every check passed when it was executed
-    _write(tmp_path / "subs", "zoo.ipynb", nbs.read(ROOT / "chapters" / "zoo.ipynb"))
-    assert grade.main([str(tmp_path / "subs"), "--no-execute"]) == 0
-    row = [line.split() for line in capsys.readouterr().out.splitlines() if line.startswith("zoo.ipynb")]
-    assert row == [["zoo.ipynb", "pass", "pass", "2/2"]]
+    book = plan.book_answers(ROOT / "chapters")
+    assert book["03_activation_functions"]["activations-maxout-square"] == "(weights, biases)"
+    nb = _nb(new_code_cell("x = 1"), _check('print("Correct (zoo-softplus-derivative)")\n' + CHECK_1))
+    steps = plan.plan(nb, book["zoo"])
+    assert [s.code for s in steps if s.observe is None] == ["import actlib\nimport numpy as np", "x = 1"]
+    assert [s.observe for s in steps if s.observe] == [{"zoo-softplus-derivative": "softplus_derivative"},
+                                                        {"zoo-bounded-below": "bounded_below"}]
+    code = steps[2].observation_code("/tmp/o.json")
+    assert "lambda: (softplus_derivative)" in code and "Correct" not in code
+    # an untagged cell that defines an answer and checks it runs, and is observed after
+    own = "def softplus_derivative(x):\n    return x\n" + CHECK_1
+    steps = plan.plan(_nb(new_code_cell(own)), book["zoo"])
+    assert steps[1].code == own and steps[2].observe == {"zoo-softplus-derivative": "softplus_derivative"}

@@ -1,19 +1,22 @@
-"""Which self-checks pass in each submitted notebook.
+"""Which exercises each submitted notebook answers correctly: ``python -m actlib.course.grade submissions/``.
 
-``python -m actlib.course.grade submissions/`` runs every ``*.ipynb`` under the folder (each
-in a fresh kernel, in its own folder, errors allowed so that one failing exercise does not
-hide the others) and prints, chapter by chapter, a table with one row per submission and one
-column per self-check:
+For every ``*.ipynb`` under the folder, the grader
 
-* ``pass``     the check printed "Correct"
-* ``wrong``    it raised ``IncorrectAnswer`` (the student's answer is wrong)
-* ``todo``     it raised ``NotAnswered`` (the stub is still there)
-* ``error``    it raised something else (e.g. ``NameError``: the answer was never defined)
-* ``not run``  execution stopped before it (time-out, dead kernel)
+1. runs the submission's code cells in a fresh kernel, in a scratch copy of its folder,
+   under limits (:mod:`actlib.course.sandbox`: wall time, memory, processes, no network);
+2. where the book has a self-check, observes the answer instead (:mod:`actlib.course.plan`):
+   its value, its function's outputs on the check's inputs, a model's predictions, as
+   plain data (:mod:`actlib.course.runner`);
+3. judges that data here, with the book's own checks (:func:`actlib.exercises.judge`),
+   where no code of the submission ever runs.
 
-Self-check cells are run as the book wrote them: a check cell whose source the student
-changed is restored from the book's notebook, and a check the student deleted is appended
-at the end of the notebook, so that every check of the chapter is run on the final answer.
+It prints, chapter by chapter, a table with a row per submission and a column per exercise:
+
+* ``pass``     the check accepts the answer
+* ``wrong``    the check rejects it (``IncorrectAnswer``; the CSV has the check's message)
+* ``todo``     the stub is still there (``NotAnswered``)
+* ``error``    no judgeable answer: the name is undefined, or the kernel did not report it
+* ``not run``  execution stopped before the check (time, memory or output limit, dead kernel)
 """
 
 from __future__ import annotations
@@ -22,15 +25,20 @@ import argparse
 import csv
 import os
 import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
 from . import notebooks as nbs
+from . import plan as plans
+from . import runner
+from .sandbox import Limits, parse_size
 
 STATUSES = ("pass", "wrong", "todo", "error", "not run")
 _BOOK = Path(__file__).resolve().parents[2] / "chapters"
+_JUDGE_LOCK = threading.Lock()  # the book's checks import Keras and PyTorch: one at a time
 
 
 @dataclass
@@ -40,106 +48,60 @@ class Result:
     status: dict[str, str] = field(default_factory=dict)  # label -> status
     detail: dict[str, str] = field(default_factory=dict)  # label -> message
     note: str = ""
+    seconds: float = 0.0
+    limits: str = ""  # what the sandbox enforced, for the log
 
 
-def book_checks(book_dir) -> dict[str, dict[str, str]]:
-    """{chapter notebook stem: {label: the book's self-check cell source}}."""
-    out = {}
-    for path in nbs.chapter_notebooks(book_dir) if book_dir and Path(book_dir).is_dir() else []:
-        nb = nbs.read(path)
-        checks = {}
-        for cell in nb.cells:
-            if nbs.is_self_check(cell):
-                for label in nbs.check_labels(cell.source):
-                    checks[label] = cell.source
-        out[path.stem] = checks
-    return out
+def verdicts(answers: dict[str, str], run: runner.RunResult) -> tuple[dict[str, str], dict[str, str]]:
+    """Judge each observed answer; labels without an observation are "not run" or "error"."""
+    from actlib.exercises import judge
+
+    status, detail = {}, {}
+    for label in answers:
+        if label in run.observations:
+            with _JUDGE_LOCK:
+                status[label], detail[label] = judge(label, run.observations[label])
+        elif run.note:
+            status[label], detail[label] = "not run", run.note
+        else:
+            status[label], detail[label] = "error", "the submission's kernel did not report this answer"
+    return status, detail
 
 
-def _chapter_of(path: Path, nb, book: dict[str, dict[str, str]]) -> str | None:
-    labels = {label for cell in nb.cells if nbs.is_self_check(cell) for label in nbs.check_labels(cell.source)}
-    best = max(book, key=lambda stem: len(labels & set(book[stem])), default=None)
-    if best and labels & set(book[best]):
-        return best
-    for stem in sorted(book, key=len, reverse=True):  # no check left: go by the file's name
-        if stem in str(path.with_suffix("")):
-            return stem
-    return None
+def grade_notebook(path: Path, book: dict[str, dict[str, str]], limits: Limits, root: Path | None = None) -> Result:
+    """Run, observe and judge one submitted notebook.
 
-
-def prepare(nb, checks: dict[str, str]):
-    """Restore edited self-check cells from the book, append deleted ones; return the labels."""
-    seen = []
-    for cell in nb.cells:
-        if nbs.is_self_check(cell):
-            labels = nbs.check_labels(cell.source)
-            known = [label for label in labels if label in checks]
-            if len(known) == 1 and cell.source != checks[known[0]]:
-                cell.source = checks[known[0]]
-            seen += labels
-    for label, source in checks.items():
-        if label not in seen:
-            cell = nbformat.v4.new_code_cell(source, metadata={"tags": [nbs.SELF_CHECK_TAG]})
-            nb.cells.append(cell)
-            seen.append(label)
-    return list(dict.fromkeys(seen))
-
-
-def _kernel_env():
-    # The kernel is "python3": make sure that is this Python (the book's .venv).
-    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
-    for key, value in {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "KERAS_BACKEND": "tensorflow",
-                       "PYDEVD_DISABLE_FILE_VALIDATION": "1"}.items():
-        os.environ.setdefault(key, value)
-
-
-def execute(nb, cwd: Path, timeout: int) -> str:
-    """Execute ``nb`` in place with errors allowed; return "" or why execution stopped early."""
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-
-    _kernel_env()
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(cwd)}})
+    The kernel runs in a scratch copy of the notebook's folder, or of the notebook alone when
+    it lies directly in ``root`` (the folder of all submissions, which no submission may read).
+    """
     try:
-        client.execute()
-    except CellTimeoutError:
-        return f"a cell ran longer than {timeout} s"
-    except DeadKernelError:
-        return "the kernel died"
-    return ""
-
-
-def outcome(cell, label: str) -> tuple[str, str]:
-    """The status of one executed self-check cell, and its message."""
-    if cell.get("execution_count") is None and not cell.get("outputs"):
-        return "not run", ""
-    for out in cell.get("outputs", []):
-        if out.get("output_type") == "error":
-            name, value = out.get("ename", ""), out.get("evalue", "")
-            if name == "NotAnswered":
-                return "todo", value
-            if name == "IncorrectAnswer":
-                return "wrong", value
-            return "error", f"{name}: {value}"
-    text = "".join(out.get("text", "") for out in cell.get("outputs", []) if out.get("output_type") == "stream")
-    if f"Correct ({label})" in text:
-        return "pass", ""
-    return "error", "the check printed no verdict"
-
-
-def grade_notebook(path: Path, book: dict[str, dict[str, str]], *, run: bool = True, timeout: int = 600) -> Result:
-    nb = nbs.read(path)
-    chapter = _chapter_of(path, nb, book)
-    labels = prepare(nb, book.get(chapter, {}))
+        nb = nbs.read(path)
+    except Exception as err:  # not a notebook at all
+        return Result(str(path), "?", note=f"cannot read the notebook: {type(err).__name__}: {err}")
+    chapter = plans.chapter_of(path, nb, book)
+    answers = book.get(chapter, {})
     result = Result(str(path), chapter or "?")
-    if run:
-        result.note = execute(nb, path.parent, timeout)
-    for label in labels:
-        cells = [c for c in nb.cells if nbs.is_self_check(c) and label in nbs.check_labels(c.source)]
-        status, detail = outcome(cells[-1], label)
-        result.status[label], result.detail[label] = status, detail
+    if not answers:
+        result.note = "no chapter of the book matches this notebook"
+        return result
+    own_folder = root is None or path.parent.resolve() != Path(root).resolve()
+    run = runner.run(plans.plan(nb, answers), path.parent if own_folder else path, limits, name=path.stem)
+    result.status, result.detail = verdicts(answers, run)
+    result.note, result.seconds = run.note, run.seconds
+    network = "network: none" if run.network_isolated else "network: NOT cut off (not possible here)"
+    result.limits = f"{run.limits}; {network}" if not limits.network else f"{run.limits}; network: allowed"
     return result
+
+
+def grade_all(paths: list[Path], book, limits: Limits, jobs: int = 1, log=None, root=None) -> list[Result]:
+    """Grade ``paths``, ``jobs`` at a time; results in the order of ``paths``."""
+    def one(path):
+        if log:
+            print(f"grading {path} ...", file=log, flush=True)
+        return grade_notebook(path, book, limits, root)
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return list(pool.map(one, paths))
 
 
 def table(results: list[Result], root: Path) -> str:
@@ -148,7 +110,8 @@ def table(results: list[Result], root: Path) -> str:
     for chapter in dict.fromkeys(r.chapter for r in results):
         rows = [r for r in results if r.chapter == chapter]
         labels = list(dict.fromkeys(label for r in rows for label in r.status))
-        short = [label.removeprefix(f"{chapter.split('_', 1)[-1]}-") for label in labels]
+        prefixes = {label.split("-", 1)[0] for label in labels}  # "zoo-softplus-derivative" -> "softplus-derivative"
+        short = [label.split("-", 1)[-1] if len(prefixes) == 1 else label for label in labels]
         header = ["submission", *short, "passed"]
         body = []
         for r in rows:
@@ -162,40 +125,61 @@ def table(results: list[Result], root: Path) -> str:
         lines += [fmt.format(*row) for row in body]
         lines += [f"  note: {os.path.relpath(r.submission, root)}: {r.note}" for r in rows if r.note]
         blocks.append("\n".join(lines))
-    legend = ("pass = correct; wrong = IncorrectAnswer; todo = NotAnswered (stub left); "
-              "error = another exception; not run = execution stopped before the check")
+    legend = ("pass = correct; wrong = IncorrectAnswer; todo = NotAnswered (stub left); error = no answer to "
+              "judge (undefined, or not reported); not run = execution stopped before the check (see note)")
     return "\n\n".join(blocks + [legend])
 
 
+def write_csv(results: list[Result], path: Path):
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["submission", "chapter", "label", "status", "message"])
+        for r in results:
+            for label, status in r.status.items():
+                writer.writerow([r.submission, r.chapter, label, status, r.detail.get(label, "")])
+
+
+def _parser() -> argparse.ArgumentParser:
+    defaults = Limits()
+    p = argparse.ArgumentParser(prog="python -m actlib.course.grade",
+                                description="Run submitted notebooks under limits and judge their answers.")
+    p.add_argument("folder", type=Path, help="folder of submitted notebooks (searched recursively)")
+    p.add_argument("--book", type=Path, default=_BOOK,
+                   help="the book's chapter notebooks, for the self-checks' answers (default: %(default)s)")
+    p.add_argument("--jobs", "-j", type=int, default=1, help="submissions graded at once (default: 1)")
+    p.add_argument("--timeout", type=float, default=defaults.wall_seconds,
+                   help="wall-time limit per notebook, in seconds (default: %(default)g)")
+    p.add_argument("--memory", default="4G", help="memory limit per submission (default: %(default)s)")
+    p.add_argument("--max-procs", type=int, default=defaults.max_tasks,
+                   help="processes and threads per submission (default: %(default)s)")
+    p.add_argument("--max-output", default="20M", help="output per notebook before it is stopped "
+                   "(default: %(default)s)")
+    p.add_argument("--allow-network", action="store_true", help="do not cut the kernel off the network")
+    p.add_argument("--user", default=defaults.user,
+                   help="when run as root, the unprivileged user the kernels run as (default: %(default)s)")
+    p.add_argument("--csv", type=Path, help="also write submission,chapter,label,status,message rows here")
+    return p
+
+
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m actlib.course.grade",
-                                     description="Run submitted notebooks and tabulate their self-checks.")
-    parser.add_argument("folder", type=Path, help="folder of submitted notebooks (searched recursively)")
-    parser.add_argument("--book", type=Path, default=_BOOK,
-                        help="the book's chapter notebooks, for the official self-checks (default: %(default)s)")
-    parser.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell (default: 600)")
-    parser.add_argument("--no-execute", action="store_true",
-                        help="read the outputs stored in the submissions instead of running them "
-                             "(fast, but trusts them)")
-    parser.add_argument("--csv", type=Path, help="also write submission,chapter,label,status,message rows here")
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
+    limits = Limits(wall_seconds=args.timeout, memory_bytes=parse_size(args.memory), max_tasks=args.max_procs,
+                    max_output_bytes=parse_size(args.max_output), network=args.allow_network, user=args.user,
+                    cpus=max(1.0, (os.cpu_count() or 1) / args.jobs) if args.jobs > 1 else None)
     paths = sorted(p for p in args.folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
     if not paths:
         print(f"no notebooks under {args.folder}", file=sys.stderr)
         return 2
-    book = book_checks(args.book)
-    results = []
-    for path in paths:
-        print(f"grading {path} ...", file=sys.stderr, flush=True)
-        results.append(grade_notebook(path, book, run=not args.no_execute, timeout=args.timeout))
+    start = time.monotonic()
+    results = grade_all(paths, plans.book_answers(args.book), limits, args.jobs, log=sys.stderr,
+                        root=args.folder)
     print(table(results, args.folder))
+    for limits_used in dict.fromkeys(r.limits for r in results if r.limits):
+        print(f"limits enforced: {limits_used}", file=sys.stderr)
+    print(f"graded {len(results)} notebook(s) in {time.monotonic() - start:.0f} s with {args.jobs} job(s)",
+          file=sys.stderr)
     if args.csv:
-        with args.csv.open("w", newline="", encoding="utf-8") as f:
-            writer = csv.writer(f)
-            writer.writerow(["submission", "chapter", "label", "status", "message"])
-            for r in results:
-                for label, status in r.status.items():
-                    writer.writerow([r.submission, r.chapter, label, status, r.detail.get(label, "")])
+        write_csv(results, args.csv)
     return 0
 
 

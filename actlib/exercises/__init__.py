@@ -17,11 +17,13 @@ from ._core import (
     exercise,
     exercises,
     expect_close,
+    verdict,
 )
+from ._observe import NotObserved, judge, observe, probe
 
 for _module in pkgutil.iter_modules(__path__):
     if not _module.name.startswith("_"):
         importlib.import_module(f"{__name__}.{_module.name}")
 
-__all__ = ["Exercise", "IncorrectAnswer", "NotAnswered", "call_answer", "check", "exercise",
-           "exercises", "expect_close"]
+__all__ = ["Exercise", "IncorrectAnswer", "NotAnswered", "NotObserved", "call_answer", "check", "exercise",
+           "exercises", "expect_close", "judge", "observe", "probe", "verdict"]

@@ -5,6 +5,10 @@ function decorated with :func:`exercise` that inspects the reader's answer
 and either returns a short "well done, and here is why" string or raises
 :class:`IncorrectAnswer` with a message that helps the reader find the
 mistake. :func:`check` runs it and prints the verdict.
+
+A check touches the answer only through :func:`call_answer` and
+:func:`~actlib.exercises._observe.probe`: that is what lets the grader observe
+an answer in the submission's kernel and judge it elsewhere (``_observe``).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+
+from . import _observe
 
 DIFFICULTIES = ("easy", "medium", "hard")
 
@@ -56,13 +62,8 @@ def exercises(chapter: str | None = None) -> list[Exercise]:
     return [e for e in _REGISTRY.values() if chapter is None or e.chapter == chapter]
 
 
-def check(label: str, answer) -> None:
-    """Check ``answer`` to exercise ``label``: prints a verdict, raises if wrong.
-
-    Prints "Correct" when the answer is right. Raises :class:`NotAnswered` while
-    the answer is still a stub, and :class:`IncorrectAnswer` with a hint when
-    it is wrong.
-    """
+def verdict(label: str, answer) -> str:
+    """The "Correct (label). ..." line for a right ``answer``; raises as :func:`check` does."""
     if label not in _REGISTRY:
         raise KeyError(f"no exercise {label!r}; known: {', '.join(_REGISTRY)}")
     ex = _REGISTRY[label]
@@ -74,11 +75,30 @@ def check(label: str, answer) -> None:
     except NotImplementedError:
         raise NotAnswered(f"{label}: not answered yet. Your code still raises NotImplementedError: "
                           "replace that line with your solution.") from None
-    print(f"Correct ({label}). {praise or ''}".rstrip())
+    return f"Correct ({label}). {praise or ''}".rstrip()
+
+
+def check(label: str, answer) -> None:
+    """Check ``answer`` to exercise ``label``: prints a verdict, raises if wrong.
+
+    Prints "Correct" when the answer is right. Raises :class:`NotAnswered` while
+    the answer is still a stub, and :class:`IncorrectAnswer` with a hint when
+    it is wrong. (The grader judges the same check on data observed in the
+    submission's kernel: see :mod:`actlib.exercises._observe`.)
+    """
+    print(verdict(label, answer))
 
 
 def call_answer(function, *args, what: str = "your function", **kwargs):
-    """Call the reader's function; turn a crash into a helpful :class:`IncorrectAnswer`."""
+    """Call the reader's function; turn a crash into a helpful :class:`IncorrectAnswer`.
+
+    Checks call the answer only through this (or :func:`~actlib.exercises._observe.probe`),
+    so that the grader can observe the call in the submission's kernel and replay it.
+    """
+    return _observe.call(function, args, kwargs, what)
+
+
+def _call_direct(function, args, kwargs, what):
     if not callable(function):
         raise IncorrectAnswer(f"expected {what} to be a function; got {type(function).__name__}")
     try:

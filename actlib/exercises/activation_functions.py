@@ -92,7 +92,7 @@ def _leaky_defaults(answer):
         if not math.isclose(value, expected, rel_tol=1e-6):
             raise IncorrectAnswer(f"{key}: got {value!r}, which is not the output at x = -2. Hint: {hint}... "
                                   "evaluate the object itself rather than trusting a default from memory.")
-    return "Three libraries, three default slopes, and one call that silently builds the identity."
+    return "Two libraries, three default slopes, and one call that silently builds the identity."
 
 
 @exercise("activations-maxout-square", chapter=CHAPTER, title="A Maxout unit that approximates x^2",
@@ -117,5 +117,5 @@ def _maxout_square(answer):
         raise IncorrectAnswer(f"the largest error on [-2, 2] is {error[worst]:.4f} at x = {x[worst]:.3f}; it must "
                               "be at most 0.05. Tangent lines 2a x - a^2 at well-spread points a touch x^2 exactly; "
                               "the error is largest half-way between two touching points.")
-    return (f"largest error {error.max():.4f} with k = {k} pieces. Maxout can only build convex functions, "
-            "and with enough pieces it builds any of them.")
+    return (f"largest error {error.max():.4f} with k = {k} pieces. A single Maxout unit can only build convex "
+            "functions, and with enough pieces it approximates any of them.")

@@ -5,6 +5,7 @@ the chapters that do not use it.
 """
 
 from ._core import IncorrectAnswer, call_answer, exercise
+from ._observe import probe
 
 _TRANSPOSE_CASES = [  # (size, kernel, stride, padding, output_padding)
     (1, 4, 1, 0, 0), (4, 3, 2, 1, 0), (4, 4, 2, 1, 0), (7, 4, 2, 1, 0), (14, 4, 2, 1, 0),
@@ -33,50 +34,79 @@ def _transpose_size(answer):
             "takes 1 x 1 to (1 - 1) * 1 - 0 + 4 = 4.")
 
 
-@exercise("gan-seed-block", chapter="gan", title="Build the article's generator block", difficulty="medium")
-def _seed_block(answer):
+def _describe_seed_block(answer, nz, ngf):
+    """What the check needs to know about ``seed_block(nz, ngf)``, as plain data."""
     import torch
     from torch import nn
 
+    block = call_answer(answer, nz, ngf, what=f"seed_block({nz}, {ngf})")
+    about = {"type": type(block).__name__, "sequential": isinstance(block, nn.Sequential)}
+    if not about["sequential"]:
+        return about
+    about["kinds"] = [type(m).__name__ for m in block]
+    if about["kinds"] != ["ConvTranspose2d", "BatchNorm2d", "ReLU"]:
+        return about
+    conv, bn, relu = block
+    about["conv"] = {name: getattr(conv, name) for name in
+                     ("in_channels", "out_channels", "kernel_size", "stride", "padding")}
+    about.update(bias=conv.bias is not None, bn_features=bn.num_features, inplace=bool(relu.inplace))
+    try:
+        about["out_shape"] = tuple(int(n) for n in block(torch.randn(2, nz, 1, 1)).shape)
+    except Exception as err:  # judged only if everything before it is right
+        about["out_error"] = f"{type(err).__name__}: {err}"
+    return about
+
+
+@exercise("gan-seed-block", chapter="gan", title="Build the article's generator block", difficulty="medium")
+def _seed_block(answer):
     for nz, ngf in [(100, 64), (16, 4)]:
-        block = call_answer(answer, nz, ngf, what=f"seed_block({nz}, {ngf})")
-        if not isinstance(block, nn.Sequential):
+        block = probe(answer, "seed_block", _describe_seed_block, nz, ngf)
+        if not block["sequential"]:
             raise IncorrectAnswer(f"seed_block({nz}, {ngf}) should return an nn.Sequential of three layers; "
-                                  f"got {type(block).__name__}")
-        kinds = [type(m).__name__ for m in block]
+                                  f"got {block['type']}")
+        kinds = block["kinds"]
         if kinds != ["ConvTranspose2d", "BatchNorm2d", "ReLU"]:
             raise IncorrectAnswer(f"expected the layers ConvTranspose2d, BatchNorm2d, ReLU in that order; "
                                   f"got {', '.join(kinds)}")
-        conv, bn, relu = block
         want = dict(in_channels=nz, out_channels=ngf * 8, kernel_size=(4, 4), stride=(1, 1), padding=(0, 0))
         for name, value in want.items():
-            if getattr(conv, name) != value:
+            if block["conv"][name] != value:
                 raise IncorrectAnswer(f"seed_block({nz}, {ngf}): the ConvTranspose2d has {name}="
-                                      f"{getattr(conv, name)}, expected {value}")
-        if conv.bias is not None:
+                                      f"{block['conv'][name]}, expected {value}")
+        if block["bias"]:
             raise IncorrectAnswer("the ConvTranspose2d should have bias=False: BatchNorm's shift makes a bias useless")
-        if bn.num_features != ngf * 8:
-            raise IncorrectAnswer(f"seed_block({nz}, {ngf}): BatchNorm2d normalises {bn.num_features} channels; "
+        if block["bn_features"] != ngf * 8:
+            raise IncorrectAnswer(f"seed_block({nz}, {ngf}): BatchNorm2d normalises {block['bn_features']} channels; "
                                   f"the convolution produces {ngf * 8}")
-        if not relu.inplace:
+        if not block["inplace"]:
             raise IncorrectAnswer("the article's nn.ReLU(True) is in-place: write nn.ReLU(inplace=True)")
-        out = block(torch.randn(2, nz, 1, 1))
-        if tuple(out.shape) != (2, ngf * 8, 4, 4):
-            raise IncorrectAnswer(f"noise of shape (2, {nz}, 1, 1) gave {tuple(out.shape)}; "
+        if "out_error" in block:
+            raise RuntimeError(f"seed_block({nz}, {ngf}) failed on noise of shape (2, {nz}, 1, 1): "
+                               f"{block['out_error']}")
+        if tuple(block["out_shape"]) != (2, ngf * 8, 4, 4):
+            raise IncorrectAnswer(f"noise of shape (2, {nz}, 1, 1) gave {tuple(block['out_shape'])}; "
                                   f"expected (2, {ngf * 8}, 4, 4)")
     return "1 x 1 noise in, ngf * 8 feature maps of 4 x 4 out, normalised and rectified in place."
 
 
-@exercise("gan-leaky-true", chapter="gan", title="Spot the nn.LeakyReLU(True) bug", difficulty="easy")
-def _leaky_true(answer):
+def _describe_leaky(answer):
+    """The module the answer is (or a factory answer builds), as plain data."""
     from torch import nn
 
     if callable(answer) and not isinstance(answer, nn.Module):  # a factory such as a lambda: call it
         answer = call_answer(answer, what="your activation factory")
     if not isinstance(answer, nn.LeakyReLU):
+        return {"type": type(answer).__name__}
+    return {"type": "LeakyReLU", "negative_slope": float(answer.negative_slope), "inplace": bool(answer.inplace)}
+
+
+@exercise("gan-leaky-true", chapter="gan", title="Spot the nn.LeakyReLU(True) bug", difficulty="easy")
+def _leaky_true(answer):
+    module = probe(answer, "fixed", _describe_leaky)
+    if module["type"] != "LeakyReLU":
         raise IncorrectAnswer(f"fixed should be an nn.LeakyReLU module, e.g. nn.LeakyReLU(...); "
-                              f"got {type(answer).__name__}")
-    slope = answer.negative_slope
+                              f"got {module['type']}")
+    slope = module["negative_slope"]
     if slope == 1.0:
         raise IncorrectAnswer("negative_slope is still 1.0, so the 'activation' is the identity: True was "
                               "taken as the slope. Pass the slope first, or by name: negative_slope=0.2")
@@ -84,6 +114,6 @@ def _leaky_true(answer):
         raise IncorrectAnswer("negative_slope is 0.01, PyTorch's default; DCGAN's discriminator uses 0.2")
     if slope != 0.2:
         raise IncorrectAnswer(f"negative_slope is {slope}; DCGAN's discriminator uses 0.2")
-    if not answer.inplace:
+    if not module["inplace"]:
         raise IncorrectAnswer("the slope is right; the author also wanted the in-place version: inplace=True")
     return "nn.LeakyReLU(0.2, inplace=True): spell the arguments by name and the pitfall cannot happen."

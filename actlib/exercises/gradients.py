@@ -41,7 +41,9 @@ def _central_difference(answer):
         got = call_answer(answer, f, x.copy(), what=f"central_difference(actlib.{name}, x)")
         expect_close(got, derivative(name, x), f"central_difference(actlib.{name}, x) with the default h",
                      rtol=1e-7, atol=1e-9, at=x)
-    return "Central differences are accurate to O(h^2): about 1e-10 here, before rounding error takes over."
+    return ("Central differences are accurate to O(h^2): the error is about 1e-7 at h = 1e-3 and 1e-11 at "
+            "h = 1e-5, near the best possible: below that, rounding error (about 1e-16 / h) grows faster "
+            "than the h^2 term shrinks.")
 
 
 @exercise("gradients-sigmoid-bound", chapter=CHAPTER, title="Ten sigmoid layers", difficulty="easy")

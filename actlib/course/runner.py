@@ -1,0 +1,201 @@
+"""Run one submission's cells in a limited kernel and collect what its answers do, as data.
+
+The kernel is ``ipykernel`` started by :func:`run` itself (not through a kernel manager, so
+that :class:`~actlib.course.sandbox.Sandbox` can set its limits between ``fork`` and
+``exec``); it talks to the grader over Unix sockets in the scratch folder. The runner keeps
+none of the notebook's output: it counts its size, notes the last error, and reads each
+observation step's file (JSON, written by :func:`actlib.exercises._observe.emit`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import queue
+import secrets
+import stat
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import sandbox as sb
+from .plan import Step
+
+MAX_OBSERVATION_BYTES = 64 << 20
+_KERNEL_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "KERAS_BACKEND": "tensorflow",
+               "PYDEVD_DISABLE_FILE_VALIDATION": "1", "PYTHONHASHSEED": "0"}
+
+
+class Stop(Exception):
+    """Execution of the submission stops here; the message says why."""
+
+
+@dataclass
+class RunResult:
+    observations: dict = field(default_factory=dict)  # label -> observation (untrusted data)
+    note: str = ""  # why execution stopped early, if it did
+    seconds: float = 0.0
+    network_isolated: bool = False
+    limits: str = ""
+
+
+def _read_observations(path) -> dict:
+    """The observation file, if it is a regular file of sensible size holding a JSON object."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return {}
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_OBSERVATION_BYTES:
+            return {}
+        try:
+            data = json.loads(f.read(MAX_OBSERVATION_BYTES + 1))
+        except (ValueError, RecursionError):
+            return {}
+    return {k: v for k, v in data.items() if isinstance(k, str)} if isinstance(data, dict) else {}
+
+
+def _output_size(msg) -> int:
+    kind = msg.get("msg_type")
+    if kind not in ("stream", "display_data", "update_display_data", "execute_result", "error"):
+        return 0
+    return len(json.dumps(msg.get("content", {})))
+
+
+class _Kernel:
+    """A started kernel process and a client connected to it."""
+
+    def __init__(self, box: sb.Sandbox, limits: sb.Limits, deadline: float):
+        import zmq
+        from jupyter_client import BlockingKernelClient
+        from jupyter_client.connect import write_connection_file
+
+        self.box, self.limits, self.deadline = box, limits, deadline
+        self.output_bytes = 0
+        connection = box.root / "kernel.json"
+        write_connection_file(str(connection), transport="ipc", ip=str(box.root / "ipc"))
+        if box.uid is not None:
+            os.chown(connection, box.uid, box.gid)
+        env = box.env({**os.environ, **_KERNEL_ENV})
+        from actlib.datasets import cache_dir
+
+        env["ACTLIB_CACHE_DIR"] = str(cache_dir())  # read-only for the kernel: the MNIST of the book
+        env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection), "--HistoryManager.enabled=False"],
+            cwd=box.folder, env=env, preexec_fn=box.preexec, start_new_session=True,
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        context = zmq.Context()
+        context.setsockopt(zmq.MAXMSGSIZE, limits.max_output_bytes + (1 << 20))  # one huge message: dropped
+        self.client = BlockingKernelClient(connection_file=str(connection), context=context)
+        self.client.load_connection_file()
+        self.client.start_channels(hb=False)
+        self._wait_for_ready(min(deadline, time.monotonic() + 120.0))
+
+    def _wait_for_ready(self, until: float):
+        """Ask for kernel_info until the kernel answers (jupyter_client's own wait needs a heartbeat)."""
+        asked = 0.0
+        while time.monotonic() < until:
+            if time.monotonic() - asked > 2.0:  # ask again now and then; any reply will do
+                self.client.kernel_info()
+                asked = time.monotonic()
+            try:
+                reply = self.client.get_shell_msg(timeout=0.2)
+            except queue.Empty:
+                self._stopped()
+                continue
+            if reply.get("msg_type") == "kernel_info_reply":
+                while True:  # the replies to the other requests
+                    try:
+                        self.client.get_shell_msg(timeout=0.3)
+                    except queue.Empty:
+                        break
+                self._drain()
+                return
+        self._stopped()
+        raise Stop("the kernel did not start")
+
+    def _stopped(self):
+        """Raise :class:`Stop` if the kernel is dead or time is up."""
+        if self.process.poll() is not None:
+            why = ("it ran out of memory" if self.box.memory_exceeded() else
+                   "it hit the process limit" if self.box.tasks_exceeded() else f"exit code {self.process.returncode}")
+            raise Stop(f"the kernel died ({why})")
+        if time.monotonic() > self.deadline:
+            also = " (and hit the process limit)" if self.box.tasks_exceeded() else ""
+            raise Stop(f"the notebook ran longer than {self.limits.wall_seconds:g} s{also}")
+
+    def _drain(self):
+        while True:
+            try:
+                msg = self.client.get_iopub_msg(timeout=0)
+            except queue.Empty:
+                return
+            self.output_bytes += _output_size(msg)
+            if self.output_bytes > self.limits.max_output_bytes:
+                raise Stop(f"the notebook printed more than {self.limits.max_output_bytes / 2**20:g} MB")
+
+    def execute(self, code: str):
+        """Run ``code`` to its end (errors allowed); raise :class:`Stop` on a limit."""
+        msg_id = self.client.execute(code, store_history=False, allow_stdin=False, stop_on_error=False)
+        while True:
+            self._drain()
+            self._stopped()
+            try:
+                reply = self.client.get_shell_msg(timeout=0.1)
+            except queue.Empty:
+                continue
+            if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                self._drain()
+                return
+
+    def close(self):
+        with contextlib.suppress(Exception):
+            self.client.stop_channels()
+        self.box.kill(self.process.pid)
+        with contextlib.suppress(OSError):
+            self.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=30)
+        with contextlib.suppress(Exception):
+            self.client.context.destroy(linger=0)
+        with contextlib.suppress(Exception):  # the event loop jupyter_client made for this thread
+            from jupyter_core.utils import ensure_event_loop
+
+            ensure_event_loop().close()
+
+
+def run(steps: list[Step], source_folder, limits: sb.Limits, name: str) -> RunResult:
+    """Run ``steps`` in a fresh, limited kernel in a scratch copy of ``source_folder``."""
+    start = time.monotonic()
+    result = RunResult()
+    from actlib.datasets import cache_dir
+
+    box = sb.Sandbox(source_folder, limits, name, needs=[Path(sys.base_prefix), cache_dir()])
+    result.limits = box.describe()
+    kernel = None
+    try:
+        kernel = _Kernel(box, limits, start + limits.wall_seconds)
+        result.network_isolated = box.network_isolated(kernel.process.pid)
+        for step in steps:
+            if step.observe is None:
+                kernel.execute(step.code)
+                continue
+            path = box.root / f"observed-{secrets.token_hex(8)}.json"
+            kernel.execute(step.observation_code(str(path)))
+            found = _read_observations(path)
+            result.observations.update({label: found[label] for label in step.observe if label in found})
+            with contextlib.suppress(OSError):
+                path.unlink()
+    except Stop as stop:
+        result.note = str(stop)
+    finally:
+        if kernel is not None:
+            kernel.close()
+        box.close()
+        result.seconds = time.monotonic() - start
+    return result

@@ -1,0 +1,291 @@
+"""Limits for running one untrusted submission: a scratch folder, memory, processes, network, user.
+
+:class:`Limits` says what a submission may use; :class:`Sandbox` applies it to one kernel
+process (``preexec`` runs in the child between ``fork`` and ``exec``) and cleans up after it.
+What is enforced depends on the platform, and :meth:`Sandbox.describe` says what was:
+
+* **memory**: a cgroup v1 ``memory`` group (resident memory, the kernel and all its
+  children) where the grader may create one (as root), else ``RLIMIT_AS`` on the kernel
+  process (address space: generous, since TensorFlow reserves far more than it uses);
+* **processes**: a cgroup ``pids`` group (``pids.max``, threads included), else
+  ``RLIMIT_NPROC``; that rlimit counts *all* processes of the user, so it only isolates a
+  submission when the kernel runs as its own user (root ignores it entirely);
+* **user**: as root, the kernel drops to an unprivileged user (default ``nobody``), so it cannot
+  leave its cgroups, raise its limits, or touch the grader's files; otherwise it runs as you;
+* **files**: the kernel works in a scratch copy of the submission's folder, with its own home.
+  When it runs as another user and a folder it needs (the Python installation, the MNIST
+  cache) lies in a directory that user may not enter (such as ``/root``), that directory is
+  replaced, in a private mount namespace, by an empty one holding read-only views of just
+  those folders;
+* **network**: as root (or where unprivileged user namespaces exist, via ``unshare``), the
+  kernel gets a new, empty network namespace: no interface but a loopback that is down. The
+  kernel talks to the grader over Unix sockets in its scratch folder, which need no network;
+* **CPU**: with several jobs, each submission gets its share of the cores (a cgroup ``cpu``
+  quota), so that a busy loop or a fork bomb slows only its own submission;
+* **wall time** and **output** are enforced by the runner, which kills the whole group.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import pwd
+import resource
+import shutil
+import signal
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+_CGROUP_ROOT = Path("/sys/fs/cgroup")
+_CLONE_NEWNET = 0x40000000
+_CLONE_NEWUSER = 0x10000000
+_CLONE_NEWNS = 0x00020000
+_MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_REMOUNT, _MS_BIND, _MS_REC, _MS_PRIVATE = 1, 2, 4, 32, 4096, 16384, 1 << 18
+_MNT_DETACH = 2
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one submission may use."""
+
+    wall_seconds: float = 600.0   # per notebook, kernel start to last observation
+    memory_bytes: int = 4 << 30   # resident memory of the kernel and its children
+    max_tasks: int = 512          # processes and threads (TensorFlow starts dozens of threads)
+    max_output_bytes: int = 20 << 20  # everything the notebook prints; more stops the submission
+    network: bool = False
+    user: str | None = "nobody"   # used only when the grader runs as root
+    cpus: float | None = None     # CPU time per second of wall time (None: no limit)
+
+
+def parse_size(text: str) -> int:
+    """``"4G"``, ``"512M"``, ``"1000000"`` in bytes."""
+    text = text.strip().upper().removesuffix("B")
+    scale = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(text[-1:], 1)
+    number = text[:-1] if text[-1:] in "KMG" else text
+    try:
+        return int(float(number) * scale)
+    except ValueError:
+        raise ValueError(f"expected a size such as 4G or 512M; got {text!r}") from None
+
+
+def _own_cgroup(controller: str) -> Path | None:
+    """This process's cgroup v1 directory for ``controller``, if it exists and we may write in it."""
+    try:
+        for line in Path("/proc/self/cgroup").read_text().splitlines():
+            _, controllers, path = line.split(":", 2)
+            if controller in controllers.split(","):
+                directory = _CGROUP_ROOT / controller / path.lstrip("/")
+                return directory if directory.is_dir() and os.access(directory, os.W_OK) else None
+    except OSError:
+        return None
+    return None
+
+
+def _copy_font_cache(target: Path):
+    """Matplotlib's font list, so that each kernel need not rebuild it (seconds per submission)."""
+    with contextlib.suppress(Exception):
+        import matplotlib
+
+        for cached in Path(matplotlib.get_cachedir()).glob("fontlist-*.json"):
+            shutil.copy2(cached, target / cached.name)
+
+
+def _hidden_needs(needs: list[Path]) -> list[tuple[Path, list[Path]]]:
+    """For each needed folder behind a directory others may not enter: that directory, and the folders."""
+    hidden: dict[Path, list[Path]] = {}
+    for need in needs:
+        need = Path(need).resolve()
+        if not need.exists():
+            continue
+        for ancestor in reversed(need.parents):
+            if ancestor != Path("/") and not os.stat(ancestor).st_mode & 0o001:
+                hidden.setdefault(ancestor, []).append(need)
+                break
+    return [(h, sorted(set(p), key=lambda x: len(x.parts))) for h, p in hidden.items()]
+
+
+class Sandbox:
+    """The scratch folder, cgroups and user of one submission's kernel.
+
+    ``source_folder`` is copied into the scratch folder (a single file is copied alone).
+    ``needs``: folders the kernel must read (the Python installation, data caches).
+    """
+
+    def __init__(self, source_folder: Path, limits: Limits, name: str, needs: list[Path] | None = None):
+        self.limits = limits
+        self.root = Path(tempfile.mkdtemp(prefix="actbook-grade-"))
+        self.folder = self.root / "submission"
+        source = Path(source_folder)
+        if source.is_dir():
+            shutil.copytree(source, self.folder, symlinks=True, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        else:  # a notebook handed in without a folder of its own: copy it alone
+            self.folder.mkdir()
+            shutil.copy2(source, self.folder / source.name)
+        self.home = self.root / "home"
+        (self.home / ".matplotlib").mkdir(parents=True)
+        _copy_font_cache(self.home / ".matplotlib")
+        self.uid = self.gid = None
+        if os.geteuid() == 0 and limits.user:
+            entry = pwd.getpwnam(limits.user)
+            self.uid, self.gid = entry.pw_uid, entry.pw_gid
+            for path in (self.root, *self.root.rglob("*")):
+                os.lchown(path, self.uid, self.gid)
+        self.exposed = []  # (a directory the user may not enter, [folders inside it to show read-only])
+        if self.uid is not None:
+            self.exposed = _hidden_needs(needs or [])
+            for i in range(sum(len(paths) for _, paths in self.exposed)):
+                (self.root / ".expose" / str(i)).mkdir(parents=True)
+        self.cgroups = {}
+        safe = "".join(c if c.isalnum() else "-" for c in name)[-40:]
+        for controller in ("memory", "pids", "cpu"):
+            if controller == "cpu" and not limits.cpus:
+                continue
+            parent = _own_cgroup(controller)
+            if parent is None:
+                continue
+            group = parent / f"actbook-{os.getpid()}-{safe}-{id(self):x}"
+            try:
+                group.mkdir()
+                if controller == "memory":
+                    (group / "memory.limit_in_bytes").write_text(str(limits.memory_bytes))
+                    with contextlib.suppress(OSError):  # no swap either
+                        (group / "memory.memsw.limit_in_bytes").write_text(str(limits.memory_bytes))
+                elif controller == "pids":
+                    (group / "pids.max").write_text(str(limits.max_tasks))
+                else:
+                    period = int((group / "cpu.cfs_period_us").read_text())
+                    (group / "cpu.cfs_quota_us").write_text(str(int(period * limits.cpus)))
+                self.cgroups[controller] = group
+            except OSError:
+                with contextlib.suppress(OSError):
+                    group.rmdir()
+
+    @staticmethod
+    def network_isolated(pid: int) -> bool:
+        """Whether process ``pid`` lives in another network namespace than the grader."""
+        try:
+            return os.readlink(f"/proc/{pid}/ns/net") != os.readlink("/proc/self/ns/net")
+        except OSError:
+            return False
+
+    def env(self, base: dict[str, str]) -> dict[str, str]:
+        """The kernel's environment: the grader's, with a private home and caches in the scratch folder."""
+        env = dict(base)
+        home = str(self.home)
+        env.update(HOME=home, IPYTHONDIR=f"{home}/.ipython", MPLCONFIGDIR=f"{home}/.matplotlib",
+                   JUPYTER_RUNTIME_DIR=f"{home}/.jupyter", KERAS_HOME=f"{home}/.keras",
+                   XDG_CACHE_HOME=f"{home}/.cache", TMPDIR=str(self.root))
+        return env
+
+    def preexec(self):
+        """Runs in the kernel's process before ``exec``: join the cgroups, set rlimits, drop privileges."""
+        pid = str(os.getpid())
+        libc = ctypes.CDLL(None, use_errno=True)
+        for group in self.cgroups.values():
+            (group / "cgroup.procs").write_text(pid)
+        if "memory" not in self.cgroups:
+            resource.setrlimit(resource.RLIMIT_AS, (self.limits.memory_bytes, self.limits.memory_bytes))
+        if "pids" not in self.cgroups and self.uid is not None:
+            resource.setrlimit(resource.RLIMIT_NPROC, (self.limits.max_tasks, self.limits.max_tasks))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if not self.limits.network:
+            # as root, a new network namespace; otherwise inside a new user namespace, where the
+            # platform allows it. If neither works the kernel keeps the network (see network_isolated).
+            libc.unshare(_CLONE_NEWNET if os.geteuid() == 0 else _CLONE_NEWUSER | _CLONE_NEWNET)
+        if self.exposed:
+            self._expose(libc)
+        if self.uid is not None:
+            os.setgroups([])
+            os.setgid(self.gid)
+            os.setuid(self.uid)
+
+    def _expose(self, libc):
+        """In a private mount namespace, show only the needed folders of each hidden directory."""
+        def check(result, what):
+            if result != 0:
+                raise OSError(ctypes.get_errno(), f"{what} failed")
+
+        check(libc.unshare(_CLONE_NEWNS), "unshare(CLONE_NEWNS)")
+        check(libc.mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None), "making mounts private")
+        i = 0
+        for hidden, paths in self.exposed:
+            stashes = []
+            for path in paths:
+                stash = str(self.root / ".expose" / str(i)).encode()
+                check(libc.mount(str(path).encode(), stash, None, _MS_BIND | _MS_REC, None), f"binding {path}")
+                stashes.append(stash)
+                i += 1
+            check(libc.mount(b"tmpfs", str(hidden).encode(), b"tmpfs", _MS_NOSUID | _MS_NODEV, b"mode=755,size=64k"),
+                  f"hiding {hidden}")
+            for path, stash in zip(paths, stashes, strict=True):
+                os.makedirs(path, mode=0o755, exist_ok=True)
+                target = str(path).encode()
+                check(libc.mount(stash, target, None, _MS_BIND | _MS_REC, None), f"showing {path}")
+                check(libc.mount(None, target, None, _MS_BIND | _MS_REMOUNT | _MS_RDONLY, None), f"read-only {path}")
+                libc.umount2(stash, _MNT_DETACH)
+
+    def describe(self) -> str:
+        memory = "cgroup memory" if "memory" in self.cgroups else "RLIMIT_AS"
+        tasks = ("cgroup pids" if "pids" in self.cgroups else
+                 "RLIMIT_NPROC" if self.uid is not None else "none (no cgroup, not root)")
+        user = f"uid {self.uid}" if self.uid is not None else "the grader's user"
+        cpu = f"; cpu: {self.limits.cpus:g} (cgroup cpu)" if "cpu" in self.cgroups else ""
+        return f"memory: {memory}; processes: {tasks}; user: {user}{cpu}"
+
+    def tasks(self) -> list[int]:
+        """The processes and threads in this submission's pids cgroup (empty without one)."""
+        group = self.cgroups.get("pids")
+        if group is None:
+            return []
+        with contextlib.suppress(OSError):
+            return [int(p) for p in (group / "cgroup.procs").read_text().split()]
+        return []
+
+    def memory_exceeded(self) -> bool:
+        """Whether the submission hit its memory limit (cgroup counters; False without a cgroup)."""
+        group = self.cgroups.get("memory")
+        if group is None:
+            return False
+        for name in ("memory.failcnt", "memory.memsw.failcnt"):
+            with contextlib.suppress(OSError, ValueError):
+                if int((group / name).read_text()) > 0:
+                    return True
+        with contextlib.suppress(OSError, ValueError):
+            stats = dict(line.split() for line in (group / "memory.oom_control").read_text().splitlines())
+            return int(stats.get("oom_kill", 0)) > 0
+        return False
+
+    def tasks_exceeded(self) -> bool:
+        group = self.cgroups.get("pids")
+        with contextlib.suppress(OSError, ValueError):
+            return group is not None and int((group / "pids.events").read_text().split()[-1]) > 0
+        return False
+
+    def kill(self, process_group: int | None = None):
+        """SIGKILL every process of the submission (its cgroup, else its process group)."""
+        if process_group is not None:
+            with contextlib.suppress(OSError):
+                os.killpg(process_group, signal.SIGKILL)
+        for _ in range(100):  # a fork bomb keeps forking while we kill: repeat until empty
+            pids = self.tasks()
+            if not pids:
+                break
+            for pid in pids:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            time.sleep(0.05)
+
+    def close(self):
+        """Kill what is left, remove the cgroups and the scratch folder."""
+        self.kill()
+        for group in self.cgroups.values():
+            for _ in range(50):
+                try:
+                    group.rmdir()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+        shutil.rmtree(self.root, ignore_errors=True)

@@ -1,0 +1,176 @@
+"""Cheats against the grader (issue 13): none may turn an unanswered or wrong exercise into "pass".
+
+Each cheat is a submission of the zoo chapter's two exercises (both left as stubs, or both
+answered wrongly) plus the cheat. All are graded in one run of the grader (two at a time);
+each test reads one row. ``python tests/test_grade_cheats.py OLD_GRADER.py`` grades the same
+submissions with another grader module (e.g. the one before issue 13) for comparison.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+ROOT = Path(__file__).resolve().parents[1]
+CHECK_1 = 'actlib.check("zoo-softplus-derivative", softplus_derivative)'
+CHECK_2 = 'actlib.check("zoo-bounded-below", bounded_below)'
+STUBS = ("def softplus_derivative(x):\n    raise NotImplementedError\n\n\nbounded_below = None")
+WRONG = "def softplus_derivative(x):\n    return np.zeros_like(x)\n\n\nbounded_below = {'relu'}"
+RIGHT_INLINE = ('lambda x: 1 / (1 + np.exp(-np.asarray(x, float)))',
+                "set(actlib.names()) - {'identity', 'leaky_relu', 'maxout'}")
+
+
+def _check(source, outputs=()):
+    cell = new_code_cell(source, metadata={"tags": ["self-check"]})
+    if outputs:
+        cell.outputs, cell.execution_count = list(outputs), 3
+    return cell
+
+
+def _nb(*cells):
+    nb = new_notebook(cells=[new_code_cell("import actlib\nimport numpy as np")] + list(cells))
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+def _standard(answers, cheat, *, after=""):
+    cells = [new_code_cell(answers)] + ([new_code_cell(cheat)] if cheat else [])
+    cells += [_check(CHECK_1), _check(CHECK_2)] + ([new_code_cell(after)] if after else [])
+    return _nb(*cells)
+
+
+_PATCH_CHECK = 'actlib.check = lambda label, answer: print(f"Correct ({label})")'
+_PATCH_REGISTRY = """import dataclasses
+from actlib.exercises import _core
+for key, ex in list(_core._REGISTRY.items()):
+    _core._REGISTRY[key] = dataclasses.replace(ex, checker=lambda answer: "ok")"""
+_PATCH_NUMPY = """np.isclose = lambda a, b, **kw: np.ones(np.broadcast(np.asarray(a), np.asarray(b)).shape, bool)
+np.allclose = lambda *args, **kw: True
+np.array_equal = lambda *args, **kw: True"""
+_PATCH_PRINT = """import builtins
+ip = get_ipython()
+ip.showtraceback = lambda *a, **k: print("Correct (zoo-softplus-derivative)\\nCorrect (zoo-bounded-below)")
+_print = builtins.print
+builtins.print = lambda *a, **k: _print("Correct (zoo-softplus-derivative)", "Correct (zoo-bounded-below)")"""
+_BY_HAND = ('print("Correct (zoo-softplus-derivative)"); print("Correct (zoo-bounded-below)")\n'
+            f"# {CHECK_1}\n# {CHECK_2}")
+_FORGE = """from actlib.exercises import _observe
+import json
+def _forged(path, answers):
+    fake = {label: {"format": _observe.FORMAT, "label": label, "records": {},
+                    "answer": {"$": "object", "type": "function", "callable": True}} for label in answers}
+    open(path, "w").write(json.dumps(fake))
+_observe.emit = _forged"""
+_FAKE_OUTPUTS = [new_output("stream", name="stdout", text="Correct (zoo-softplus-derivative). \n")]
+_FAKE_OUTPUTS_2 = [new_output("stream", name="stdout", text="Correct (zoo-bounded-below). \n")]
+
+
+def _cheats():
+    """{name: submission notebook}: the zoo's two exercises, unanswered or wrong, and a cheat."""
+    return {
+        "patch-check": _standard(STUBS, _PATCH_CHECK),
+        "patch-check-wrong": _standard(WRONG, _PATCH_CHECK),
+        "patch-registry": _standard(STUBS, _PATCH_REGISTRY),
+        "patch-registry-wrong": _standard(WRONG, _PATCH_REGISTRY),
+        "patch-numpy-wrong": _standard(WRONG, _PATCH_NUMPY),
+        "patch-print-stdout": _standard(STUBS, _PATCH_PRINT),
+        "print-by-hand": _nb(new_code_cell(STUBS), _check(_BY_HAND)),
+        "edit-check-cell": _nb(new_code_cell(STUBS), _check(
+            f'actlib.check("zoo-softplus-derivative", {RIGHT_INLINE[0]})\n'
+            f'actlib.check("zoo-bounded-below", {RIGHT_INLINE[1]})')),
+        "delete-check-cell": _nb(new_code_cell(STUBS)),
+        "redefine-after-check": _standard(WRONG, "", after=(
+            f"softplus_derivative = {RIGHT_INLINE[0]}\nbounded_below = {RIGHT_INLINE[1]}")),
+        "exit-early-fake-outputs": _nb(new_code_cell(STUBS), new_code_cell("import os\nos._exit(0)"),
+                                       _check(CHECK_1, _FAKE_OUTPUTS), _check(CHECK_2, _FAKE_OUTPUTS_2)),
+        "huge-output": _standard(STUBS, 'print("Correct (zoo-softplus-derivative)\\n" * 300_000)'),
+        "endless-output": _standard(STUBS, 'while True:\n    print("Correct (zoo-bounded-below)")'),
+        "forge-observation": _standard(STUBS, _FORGE),
+    }
+
+
+def write_submissions(folder: Path) -> list[str]:
+    names = []
+    for name, nb in _cheats().items():
+        (folder / name).mkdir(parents=True)
+        nbformat.write(nb, str(folder / name / "zoo.ipynb"))
+        names.append(name)
+    return names
+
+
+def read_rows(csv_path: Path) -> dict[str, list[str]]:
+    """{submission folder: [status of each check..., "k/n"]} from the grader's CSV."""
+    rows: dict[str, list[str]] = {}
+    with csv_path.open() as f:
+        for row in csv.DictReader(f):
+            rows.setdefault(Path(row["submission"]).parent.name, []).append(row["status"])
+    return {k: [*v, f"{v.count('pass')}/{len(v)}"] for k, v in rows.items()}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    from actlib.course import grade
+
+    folder = tmp_path_factory.mktemp("cheats")
+    write_submissions(folder)
+    csv_path = folder.parent / "cheats.csv"
+    # a short wall time and output cap, so that the endless and huge outputs stop quickly
+    argv = [str(folder), "--jobs", "2", "--timeout", "60", "--max-output", "2M", "--csv", str(csv_path)]
+    import contextlib
+    import io
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        assert grade.main(argv) == 0
+    rows = read_rows(csv_path)
+    return rows, buffer.getvalue()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cheat", list(_cheats()))
+def test_cheat_does_not_pass(cheat, graded):
+    rows, out = graded
+    assert cheat in rows, out
+    softplus, bounded, passed = rows[cheat]
+    assert passed == "0/2", f"{cheat}: {rows[cheat]}\n{out}"
+    assert "pass" not in (softplus, bounded)
+
+
+@pytest.mark.slow
+def test_cheat_verdicts_say_what_happened(graded):
+    rows, out = graded
+    assert rows["patch-check"][:2] == ["todo", "todo"]
+    assert rows["patch-registry-wrong"][:2] == ["error", "wrong"]  # no observed outputs; the value is wrong
+    assert rows["patch-numpy-wrong"][:2] == ["wrong", "wrong"]
+    assert rows["print-by-hand"][:2] == ["todo", "todo"]
+    assert rows["edit-check-cell"][:2] == ["todo", "todo"]
+    assert rows["delete-check-cell"][:2] == ["todo", "todo"]
+    assert rows["redefine-after-check"][:2] == ["wrong", "wrong"]  # judged as it stood at its check
+    assert rows["exit-early-fake-outputs"][:2] == ["not run", "not run"]
+    assert rows["huge-output"][:2] == ["todo", "todo"]  # one 10 MB message: dropped unread, the rest graded
+    assert "endless-output/zoo.ipynb: the notebook printed more than 2 MB" in out
+    assert rows["endless-output"][:2] == ["not run", "not run"]
+    assert rows["forge-observation"][:2] == ["error", "wrong"]  # a function with no observed outputs
+    assert rows["patch-registry"][:2] == ["error", "todo"]  # the patched kernel-side check observed nothing
+
+
+if __name__ == "__main__":  # python tests/test_grade_cheats.py GRADER [options]: GRADER a module name or a .py file
+    import importlib
+    import importlib.util
+    import tempfile
+
+    if sys.argv[1].endswith(".py"):
+        spec = importlib.util.spec_from_file_location("other_grader", sys.argv[1])
+        other = importlib.util.module_from_spec(spec)
+        sys.modules["other_grader"] = other
+        spec.loader.exec_module(other)
+    else:
+        other = importlib.import_module(sys.argv[1])
+    with tempfile.TemporaryDirectory() as tmp:
+        write_submissions(Path(tmp))
+        other.main([tmp, *sys.argv[2:]])

@@ -1,0 +1,156 @@
+"""The grader's limits (issue 13): a crash, a hang, a memory hog or a fork bomb costs its own
+submission only; the kernel works in a scratch copy, without network where the platform allows.
+
+All submissions are graded in one run, two at a time, next to a right answer that must still
+pass. What each limit relies on (cgroups, a separate user, a network namespace) needs root:
+without it those tests are skipped and ``Sandbox.describe`` says what was used instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import socket
+import subprocess
+import threading
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from actlib.course import grade, sandbox
+
+RIGHT = ("def softplus_derivative(x):\n    return 1 / (1 + np.exp(-np.asarray(x, float)))\n\n\n"
+         "bounded_below = set(actlib.names()) - {'identity', 'leaky_relu', 'maxout'}")
+CHECKS = ['actlib.check("zoo-softplus-derivative", softplus_derivative)',
+          'actlib.check("zoo-bounded-below", bounded_below)']
+ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="a separate user and a network namespace need root")
+MEMORY_CGROUP = pytest.mark.skipif(sandbox._own_cgroup("memory") is None, reason="no writable memory cgroup here")
+PIDS_CGROUP = pytest.mark.skipif(sandbox._own_cgroup("pids") is None, reason="no writable pids cgroup here")
+
+
+def _nb(*sources, answers=RIGHT):
+    cells = [new_code_cell("import actlib\nimport numpy as np")] + [new_code_cell(s) for s in sources]
+    cells += [new_code_cell(answers)] + [new_code_cell(c, metadata={"tags": ["self-check"]}) for c in CHECKS]
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+def _listener():
+    """A TCP server on the grader's loopback: a kernel with network could reach it."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    threading.Thread(target=lambda: [server.accept() for _ in range(10)], daemon=True).start()
+    return server, server.getsockname()[1]
+
+
+def read_rows(csv_path: Path) -> dict[str, list[str]]:
+    """{submission folder: [status of each check..., "k/n"]} from the grader's CSV."""
+    rows: dict[str, list[str]] = {}
+    with csv_path.open() as f:
+        for row in csv.DictReader(f):
+            rows.setdefault(Path(row["submission"]).parent.name, []).append(row["status"])
+    return {k: [*v, f"{v.count('pass')}/{len(v)}"] for k, v in rows.items()}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    server, port = _listener()
+    reach = (f"import socket\ntry:\n    socket.create_connection(('127.0.0.1', {port}), timeout=3).close()\n"
+             "    reached = True\nexcept OSError:\n    reached = False\n")
+    folder = tmp_path_factory.mktemp("limits")
+    submissions = {
+        "right": _nb(),
+        "hang": _nb("import time\ntime.sleep(3600)"),
+        "crash": _nb("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"),
+        "memory-hog": _nb("hog = np.ones(2**28)  # 2 GiB"),
+        "fork-bomb": _nb("import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass"),
+        # right only if the kernel reaches the grader's network: with no network, it stays a stub
+        "network": _nb(reach, answers=RIGHT.replace("bounded_below = ", "bounded_below = None if not reached else ")),
+        "scratch": _nb("open('data.txt', 'w').write('changed')\nimport os\nos.remove('keep.txt')\n"
+                       "try:\n    open('/etc/actbook-grade-was-here', 'w')\nexcept OSError:\n    pass"),
+    }
+    for name, nb in submissions.items():
+        (folder / name).mkdir()
+        nbformat.write(nb, str(folder / name / "zoo.ipynb"))
+    (folder / "scratch" / "data.txt").write_text("original")
+    (folder / "scratch" / "keep.txt").write_text("keep")
+    out, csv_path = io.StringIO(), folder.parent / "limits.csv"
+    with contextlib.redirect_stdout(out):
+        assert grade.main([str(folder), "--jobs", "2", "--timeout", "40", "--memory", "1G", "--max-procs", "96",
+                           "--csv", str(csv_path)]) == 0
+    server.close()
+    rows = read_rows(csv_path)
+    return rows, out.getvalue(), folder
+
+
+@pytest.mark.slow
+def test_a_right_answer_passes_next_to_the_others(graded):
+    rows, out, _ = graded
+    assert rows["right"] == ["pass", "pass", "2/2"], out
+
+
+@pytest.mark.slow
+def test_a_hang_costs_its_own_submission(graded):
+    rows, out, _ = graded
+    assert rows["hang"] == ["not run", "not run", "0/2"] and "hang/zoo.ipynb: the notebook ran longer than 40 s" in out
+
+
+@pytest.mark.slow
+def test_a_crash_costs_its_own_submission(graded):
+    rows, out, _ = graded
+    assert rows["crash"] == ["not run", "not run", "0/2"] and "crash/zoo.ipynb: the kernel died" in out
+
+
+@MEMORY_CGROUP
+@pytest.mark.slow
+def test_the_memory_limit(graded):
+    rows, out, _ = graded
+    assert rows["memory-hog"] == ["not run", "not run", "0/2"]
+    assert "memory-hog/zoo.ipynb: the kernel died (it ran out of memory)" in out
+
+
+@PIDS_CGROUP
+@ROOT_ONLY
+@pytest.mark.slow
+def test_a_fork_bomb_is_contained(graded):
+    rows, out, _ = graded
+    assert rows["fork-bomb"] == ["not run", "not run", "0/2"], out
+    ps = subprocess.run(["ps", "-eo", "user,args"], capture_output=True, text=True, check=True).stdout
+    assert not [line for line in ps.splitlines()
+                if line.startswith("nobody") and "ipykernel_launcher" in line and "actbook-grade-" in line]
+
+
+@ROOT_ONLY
+@pytest.mark.slow
+def test_no_network(graded):
+    rows, out, _ = graded
+    assert rows["network"] == ["pass", "todo", "1/2"], out
+
+
+@pytest.mark.slow
+def test_the_submission_runs_in_a_scratch_copy(graded):
+    rows, _, folder = graded
+    assert rows["scratch"] == ["pass", "pass", "2/2"]
+    assert (folder / "scratch" / "data.txt").read_text() == "original"
+    assert (folder / "scratch" / "keep.txt").exists()
+    assert not Path("/etc/actbook-grade-was-here").exists()
+
+
+def test_parse_size_and_describe(tmp_path):
+    assert sandbox.parse_size("4G") == 4 << 30 and sandbox.parse_size("512m") == 512 << 20
+    assert sandbox.parse_size("1000") == 1000
+    with pytest.raises(ValueError, match="expected a size"):
+        sandbox.parse_size("lots")
+    (tmp_path / "a.ipynb").write_text("{}")
+    box = sandbox.Sandbox(tmp_path / "a.ipynb", sandbox.Limits(), "a")
+    try:
+        assert (box.folder / "a.ipynb").exists() and "memory:" in box.describe()
+    finally:
+        box.close()
+    assert not box.root.exists()
