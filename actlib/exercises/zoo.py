@@ -28,4 +28,4 @@ def _bounded_below(answer):
     if missing:
         raise IncorrectAnswer(f"{len(missing)} bounded-below activation(s) are missing; look again at "
                               "the ones whose left tail flattens out")
-    return "Swish, GELU and Mish dip slightly below 0 and come back: bounded, but not monotonic."
+    return "Swish, GELU and Mish dip slightly below 0 and come back: bounded below (not above), and not monotonic."
