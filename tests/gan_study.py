@@ -52,10 +52,11 @@ def main() -> None:
                 shares.setdefault((arm, target), []).append(score.confident_share)
                 print(f"{arm:15s} seed {seed} after {target:5d} steps: {score}", flush=True)
 
-    print(f"\n{'discriminator':15s} {'steps':>6s}  {'mean':>5s}  {'min':>5s}  {'max':>5s}  per seed")
+    print(f"\n{'discriminator':15s} {'steps':>6s}  {'mean':>5s}  {'std':>5s}  {'min':>5s}  {'max':>5s}  per seed")
     for (arm, steps), values in shares.items():
-        print(f"{arm:15s} {steps:6d}  {np.mean(values):5.1%}  {min(values):5.1%}  {max(values):5.1%}  "
-              + " ".join(f"{v:.1%}" for v in values))
+        std = np.std(values, ddof=1) if len(values) > 1 else float("nan")
+        print(f"{arm:15s} {steps:6d}  {np.mean(values):5.1%}  {std:5.1%}  {min(values):5.1%}  "
+              f"{max(values):5.1%}  " + " ".join(f"{v:.1%}" for v in values))
 
 
 if __name__ == "__main__":
