@@ -57,8 +57,10 @@ book-check: install
 	sed 's/execute_notebooks: cache/execute_notebooks: "off"/' _config.yml > _build/config-stored-outputs.yml
 	$(BIN)/jupyter-book build . -W -n --keep-going --config _build/config-stored-outputs.yml
 
-# The built book as a reader sees it, in headless Chromium (see tests/browser/run.sh: in CI
-# it installs Debian's chromium; elsewhere, without Chromium, it says why it is skipped).
+# The built book as a reader sees it, in headless Chromium, at 1400 and 390 px, light and dark,
+# with an axe-core accessibility audit (see tests/browser/run.sh: in CI it installs Debian's
+# chromium; elsewhere, without Chromium, it says why it is skipped; the pinned axe-core is
+# installed with npm ci into _build/browser-test the first time).
 BOOK_HTML ?= _build/html
 browser-test: install
 	PYTHON=$(BIN)/python bash tests/browser/run.sh $(BOOK_HTML)

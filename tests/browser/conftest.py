@@ -1,8 +1,12 @@
 """The HTML book as a reader sees it: served on 127.0.0.1, driven by headless Chromium.
 
 Run with ``make browser-test`` (``make test`` runs it after the book build), or directly:
-``.venv/bin/pytest tests/browser --book /path/to/_build/html``. Without ``--book`` (the
-plain ``pytest tests`` unit run) nothing here is collected.
+``.venv/bin/pytest tests/browser --book /path/to/_build/html --axe /path/to/axe.min.js``.
+Without ``--book`` (the plain ``pytest tests`` unit run) nothing here is collected.
+
+axe-core (the accessibility audit) is the npm package pinned in ``package.json`` /
+``package-lock.json`` here; ``run.sh`` installs it with ``npm ci`` into
+``_build/browser-test/node_modules`` (``--axe`` defaults to the ``axe.min.js`` there).
 """
 
 from __future__ import annotations
@@ -16,11 +20,13 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).parent
+DEFAULT_AXE = HERE.parent.parent / "_build" / "browser-test" / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def pytest_addoption(parser):
     parser.addoption("--book", default=None, help="the built HTML book to test (e.g. _build/html)")
     parser.addoption("--chromium", default=None, help="the Chromium executable (default: chromium on PATH)")
+    parser.addoption("--axe", default=None, help=f"axe-core's axe.min.js (default: {DEFAULT_AXE})")
 
 
 def pytest_ignore_collect(collection_path, config):
@@ -34,6 +40,14 @@ def book(pytestconfig) -> Path:
     path = Path(pytestconfig.getoption("--book")).resolve()
     if not (path / "index.html").is_file():
         pytest.fail(f"no built book at {path} (no index.html): run `make book-check` first")
+    return path
+
+
+@pytest.fixture(scope="session")
+def axe_js(pytestconfig) -> Path:
+    path = Path(pytestconfig.getoption("--axe") or DEFAULT_AXE).resolve()
+    if not path.is_file():
+        pytest.fail(f"no axe-core at {path}: run tests/browser/run.sh (it installs the pinned axe-core with npm ci)")
     return path
 
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `make browser-test`: the built HTML book in headless Chromium (Debian's package).
 # Usage: tests/browser/run.sh [BOOK_HTML]   (default: _build/html, as `make book-check` builds it)
+# Needs npm the first time (it installs the pinned axe-core into _build/browser-test; AXE_DIR
+# to put it elsewhere).
 #
 # Chromium is Debian's `chromium` package; nothing downloads a browser. When it is missing:
 # in CI (CI set) as root, it is installed with apt-get; anywhere else the test is skipped
@@ -26,5 +28,28 @@ if [ ! -f "$book/index.html" ]; then
     echo "browser test: no built book at $book (no index.html): run 'make book-check' first" >&2
     exit 1
 fi
-echo "browser test: $book in $("$chromium" --version 2>/dev/null | head -1)"
-exec "$python" -m pytest tests/browser --book "$book" --chromium "$chromium" -p no:cacheprovider -o addopts="" -q -ra
+# The accessibility audit's axe-core: the npm package pinned in tests/browser/package.json and
+# package-lock.json, installed with `npm ci` (from the npm registry, once) into $AXE_DIR.
+axe_dir="${AXE_DIR:-_build/browser-test}"
+axe_js="$axe_dir/node_modules/axe-core/axe.min.js"
+want="$(sed -n 's/.*"axe-core": "\([0-9.]*\)".*/\1/p' tests/browser/package.json)"
+have="$(sed -n 's/.*"version": "\([0-9.]*\)".*/\1/p' "$axe_dir/node_modules/axe-core/package.json" 2>/dev/null | head -1 || true)"
+if [ ! -f "$axe_js" ] || [ "$have" != "$want" ]; then
+    if ! command -v npm >/dev/null; then
+        if [ -n "${CI:-}" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+            echo "browser test: installing Debian's npm (CI, as root) ..."
+            apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null
+        else
+            echo "browser test: npm is needed once, to install axe-core $want (Debian: 'apt-get install npm')" >&2
+            exit 1
+        fi
+    fi
+    echo "browser test: installing axe-core $want into $axe_dir (npm ci) ..."
+    mkdir -p "$axe_dir"
+    cp tests/browser/package.json tests/browser/package-lock.json "$axe_dir/"
+    (cd "$axe_dir" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+fi
+echo "browser test: $book in $("$chromium" --version 2>/dev/null | head -1), axe-core $want"
+exec "$python" -m pytest tests/browser --book "$book" --chromium "$chromium" --axe "$axe_js" \
+    -p no:cacheprovider -o addopts="" -q -ra --durations=5

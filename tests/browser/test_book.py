@@ -1,14 +1,30 @@
 """Every page of the built book, in headless Chromium, as a reader sees it.
 
-* every page loads with no console error, no uncaught exception, no failed request and no
+Each page is opened four times: at 1400 px and at 390 px wide (a desktop, a phone), in light
+and in dark mode (the reader's system setting; the book follows it). Each time:
+
+* the page loads with no console error, no uncaught exception, no failed request and no
   request leaving 127.0.0.1 (the book must work offline: MathJax is served by the book);
-* math is typeset: every ``.math`` element holds MathJax output, and none is a TeX error;
-* every image loads and has a non-zero natural size;
-* an exercise's solution is hidden until its toggle is clicked, then shown;
-* the search page finds "ReLU";
-* every chapter offers its notebook (``.ipynb``) for download, and the file is served;
-* (static) every internal ``href``/``src`` resolves to a file, and every ``#fragment`` to an
-  id in it; no placeholder repository link; chapters with a number prefix are numbered.
+  every ``.math`` element holds MathJax output, none a TeX error; every image loads;
+* no tool marker (``### BEGIN SOLUTION``, ``NBVAL``, ``noqa``) anywhere in the content, and no
+  self-check verdict ("Correct (") outside a solution; no empty output box, and no unfolded
+  cell that is nothing but assertions;
+* nothing wider than its column: the page does not scroll sideways, and no element reaches
+  past the article's edges or is cut off, unless it scrolls inside its own box;
+* every image is a numbered figure with a caption and alt text that is not a file name, and
+  in dark mode it sits on a light card;
+* one search box is shown;
+* every solution is hidden until the reader clicks its title (on the title's text: it opens
+  without leaving the page), and closes on a second click on the title bar;
+* axe-core finds no serious or critical WCAG 2.1 A/AA violation, in light and in dark mode
+  (at the desktop width, which shows the most: sidebar, header buttons and table of contents;
+  ``reader_checks.js`` and axe-core are injected into the page, as pydata-sphinx-theme's own
+  accessibility tests do).
+
+Plus: the search page finds "ReLU"; every chapter offers its notebook (``.ipynb``); the book
+has a favicon; (static) every internal ``href``/``src`` resolves to a file, and every
+``#fragment`` to an id in it; no placeholder repository link; chapters with a number prefix
+are numbered; the instructor guide lists every exercise under its number and title in the book.
 """
 
 from __future__ import annotations
@@ -21,6 +37,10 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 SKIP_DIRS = {"_static", "_sources", "_images", "_sphinx_design_static"}
+CHECKS_JS = Path(__file__).with_name("reader_checks.js")
+WIDTHS = {"desktop": (1400, 900), "phone": (390, 844)}
+MODES = ("light", "dark")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def book_pages(book: Path) -> list[str]:
@@ -30,26 +50,34 @@ def book_pages(book: Path) -> list[str]:
                   and not any(part.startswith(".") for part in p.relative_to(book).parts))
 
 
+def content_pages(book: Path) -> list[str]:
+    """The pages a reader reads (not the redirect index.html, nor the generated genindex)."""
+    return [p for p in book_pages(book) if p not in ("index.html", "genindex.html")]
+
+
 def pytest_generate_tests(metafunc):
     if "page_path" in metafunc.fixturenames:
         book = Path(metafunc.config.getoption("--book")).resolve()
-        metafunc.parametrize("page_path", book_pages(book))
+        metafunc.parametrize("page_path", content_pages(book))
+    if "width" in metafunc.fixturenames:
+        metafunc.parametrize("width", list(WIDTHS))
+    if "mode" in metafunc.fixturenames:
+        metafunc.parametrize("mode", MODES)
 
 
 class Visit:
     """A page opened in a fresh browser context, with everything that went wrong on the way."""
 
-    def __init__(self, browser, server, path):
+    def __init__(self, browser, server, path, width="desktop", mode="light"):
         self.problems: list[str] = []
-        self.context = browser.new_context()
+        w, h = WIDTHS[width]
+        self.context = browser.new_context(viewport={"width": w, "height": h}, color_scheme=mode)
         self.context.route("**/*", self._route(server))
         self.page = self.context.new_page()
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console error: {m.text}"))
         self.page.on("pageerror", lambda e: self.problems.append(f"uncaught exception: {e}"))
         self.page.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url} ({r.failure})"))
-        # (the browser's own request for /favicon.ico is not the page's: the book has no favicon)
-        self.page.on("response", lambda r: r.status >= 400 and not r.url.endswith("/favicon.ico")
-                     and self.problems.append(f"HTTP {r.status}: {r.url}"))
+        self.page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
         self.page.goto(f"{server}/{path}", wait_until="load")
         self.page.wait_for_load_state("networkidle")
 
@@ -62,6 +90,32 @@ class Visit:
                 route.abort()
         return handle
 
+    def settle(self) -> list[str]:
+        """Load every image and wait for MathJax; the problems found on the way."""
+        page, found = self.page, []
+        page.evaluate("""async () => {
+            for (const img of document.images) { img.loading = 'eager'; }
+            await Promise.all([...document.images].map(img => img.complete ? null :
+                new Promise(done => { img.onload = img.onerror = done; })));
+        }""")
+        broken = page.evaluate("""() => [...document.images]
+            .filter(img => !(img.complete && img.naturalWidth > 0 && img.naturalHeight > 0))
+            .map(img => img.getAttribute('src'))""")
+        found += [f"image does not load: {src}" for src in broken]
+        if page.locator(".math").count():
+            page.wait_for_function("""() => [...document.querySelectorAll('.math')]
+                .every(el => el.querySelector('mjx-container'))""", timeout=30_000)
+            errors = page.locator("mjx-merror").count()
+            if errors:
+                found.append(f"{errors} formula(s) MathJax could not typeset")
+        page.wait_for_load_state("networkidle")
+        return found
+
+    def check(self, name: str) -> list[str]:
+        if not self.page.evaluate("() => !!window.actbookChecks"):
+            self.page.add_script_tag(path=str(CHECKS_JS))
+        return self.page.evaluate(f"() => window.actbookChecks.{name}()")
+
     def close(self):
         self.context.close()
 
@@ -70,8 +124,8 @@ class Visit:
 def visit(browser, server):
     opened = []
 
-    def open_(path):
-        v = Visit(browser, server, path)
+    def open_(path, width="desktop", mode="light"):
+        v = Visit(browser, server, path, width, mode)
         opened.append(v)
         return v
 
@@ -80,29 +134,82 @@ def visit(browser, server):
         v.close()
 
 
-def test_every_page(visit, page_path):
-    v = visit(page_path)
+def _solutions(v: Visit) -> list[str]:
+    """Every solution is hidden; a click on its title's text shows it (without leaving the page),
+    a click on the right of its title bar hides it again."""
+    page, found = v.page, []
+    solutions = page.locator("div.solution.dropdown")
+    url = page.url
+    for k in range(solutions.count()):
+        solution = solutions.nth(k)
+        title = solution.locator("> .admonition-title")
+        body = solution.locator("> :not(.admonition-title)").first
+        solution.scroll_into_view_if_needed()
+        if body.is_visible():
+            found.append(f"solution {k + 1} is visible before it is revealed")
+            continue
+        # the middle of the title's text ("Solution to Exercise 3.1 (...)"), where its link used to be
+        x, y = page.evaluate("""el => {
+            const text = [...el.childNodes].filter(n => n.nodeType === Node.TEXT_NODE ? n.data.trim()
+                : !n.classList.contains('toggle-button'));
+            const range = document.createRange();
+            range.selectNode(text[text.length - 1]);
+            const b = [...range.getClientRects()].filter(b => b.width > 0).pop();
+            return [b.x + b.width / 2, b.y + b.height / 2];
+        }""", title.element_handle())
+        page.mouse.click(x, y)
+        try:
+            body.wait_for(state="visible", timeout=3_000)
+        except Exception:
+            found.append(f"solution {k + 1} does not open on a click on its title")
+            continue
+        if page.url != url:
+            found.append(f"a click on solution {k + 1}'s title leaves the page for {page.url}")
+            page.go_back()
+        box = title.bounding_box()
+        page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] / 2)
+        try:
+            body.wait_for(state="hidden", timeout=3_000)
+        except Exception:
+            found.append(f"solution {k + 1} does not close on a second click on its title bar")
+    return found
+
+
+def _axe(v: Visit, axe_js: Path) -> list[str]:
     page = v.page
-    # images: load them all (also any lazy ones), then check each
-    page.evaluate("""async () => {
-        for (const img of document.images) { img.loading = 'eager'; }
-        window.scrollTo(0, document.body.scrollHeight);
-        await Promise.all([...document.images].map(img => img.complete ? null :
-            new Promise(done => { img.onload = img.onerror = done; })));
-    }""")
-    broken = page.evaluate("""() => [...document.images]
-        .filter(img => !(img.complete && img.naturalWidth > 0 && img.naturalHeight > 0))
-        .map(img => img.getAttribute('src'))""")
-    assert not broken, f"{page_path}: images that do not load: {broken}"
-    # math
-    n_math = page.locator(".math").count()
-    if n_math:
-        page.wait_for_function("""() => [...document.querySelectorAll('.math')]
-            .every(el => el.querySelector('mjx-container'))""", timeout=30_000)
-        errors = page.locator("mjx-merror").count()
-        assert errors == 0, f"{page_path}: {errors} formula(s) MathJax could not typeset"
-    page.wait_for_load_state("networkidle")
-    assert not v.problems, f"{page_path}:\n" + "\n".join(v.problems)
+    page.add_script_tag(path=str(axe_js))
+    results = page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                                         resultTypes: ['violations']})""", AXE_TAGS)
+    found = []
+    for violation in results["violations"]:
+        if violation["impact"] not in ("serious", "critical"):
+            continue
+        targets = ["; ".join(" ".join(t) if isinstance(t, list) else t for t in n["target"])
+                   for n in violation["nodes"][:3]]
+        found.append(f"axe {violation['impact']} {violation['id']} ({violation['help']}): "
+                     f"{len(violation['nodes'])} element(s), e.g. {targets}")
+    return found
+
+
+def test_page_as_read(visit, axe_js, page_path, width, mode):
+    """One page, at one width, in one colour mode: everything a reader must (not) see."""
+    v = visit(page_path, width, mode)
+    report: dict[str, list[str]] = {}
+    report["load"] = v.settle()
+    theme = v.page.evaluate("() => document.documentElement.dataset.theme")
+    if theme != mode:
+        report["load"].append(f"the page is in {theme!r} mode, not {mode!r} (the reader's setting)")
+    for name in ("markers", "plumbing", "overflow", "images", "searchBoxes"):
+        report[name] = v.check(name)
+    if width == "desktop":  # (colours and names do not change with the width: one audit per mode)
+        report["axe"] = _axe(v, axe_js)
+    report["solutions"] = _solutions(v)
+    v.page.wait_for_load_state("networkidle")
+    report["load"] += v.problems
+    failed = {k: p for k, p in report.items() if p}
+    assert not failed, f"{page_path} at {width} width in {mode} mode:\n" + "\n".join(
+        f"  [{k}] {line}" for k, lines in failed.items() for line in lines[:12]
+        + ([f"... and {len(lines) - 12} more"] if len(lines) > 12 else []))
 
 
 def test_math_is_typeset_somewhere(visit, book):
@@ -111,25 +218,6 @@ def test_math_is_typeset_somewhere(visit, book):
     v = visit(pages_with_math[0])
     v.page.wait_for_selector("mjx-container", timeout=30_000)
     assert v.page.locator("mjx-container").count() >= v.page.locator(".math").count() > 0
-
-
-def test_solutions_are_hidden_until_clicked(visit, book):
-    pages = [p for p in book_pages(book) if "solution dropdown" in (book / p).read_text(encoding="utf-8")]
-    if not pages:
-        pytest.skip("no exercise solutions in the book")
-    for path in pages:
-        v = visit(path)
-        solutions = v.page.locator("div.solution.dropdown")
-        assert solutions.count() > 0
-        for k in range(solutions.count()):
-            solution = solutions.nth(k)
-            body = solution.locator("> :not(.admonition-title)").first
-            solution.scroll_into_view_if_needed()
-            assert not body.is_visible(), f"{path}: solution {k + 1} is visible before it is revealed"
-            solution.locator(".toggle-button").first.click()
-            body.wait_for(state="visible", timeout=5_000)
-            assert body.is_visible(), f"{path}: solution {k + 1} does not show when clicked"
-        assert not v.problems, f"{path}:\n" + "\n".join(v.problems)
 
 
 def test_search_finds_relu(visit):
@@ -153,6 +241,47 @@ def test_chapters_offer_their_notebook(visit, book):
 
 
 # --- static checks of the built HTML ----------------------------------------------------------
+
+def test_favicon(book):
+    """Every page names the book's favicon, and the file is there."""
+    missing = []
+    for page in book_pages(book):
+        text = (book / page).read_text(encoding="utf-8")
+        if "http-equiv=\"refresh\"" in text.lower():  # (index.html: a redirect)
+            continue
+        m = re.search(r'<link rel="icon" href="([^"]+)"', text)
+        if not m or not ((book / page).parent / m.group(1)).is_file():
+            missing.append(page)
+    assert not missing, f"pages without the book's favicon: {missing}"
+
+
+def _text(html_fragment: str) -> str:
+    text = re.sub(r"<[^>]+>", "", html_fragment)
+    for entity, char in (("&amp;", "&"), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#39;", "'")):
+        text = text.replace(entity, char)
+    return " ".join(text.replace("\u2019", "'").replace("\u2018", "'").split())
+
+
+def test_instructor_table_uses_the_books_exercise_numbers_and_titles(book):
+    """The instructor guide's exercise list: "Exercise 3.1: <title>", linked to the exercise, with
+    the number and title the exercise has in its chapter."""
+    guide = book / "instructors.html"
+    if not guide.is_file():
+        pytest.skip("no instructor guide in the book")
+    rows = re.findall(r'<a class="reference internal" href="([^"#]+)#([^"]+)"><span class="std std-numref">'
+                      r'(Exercise [\d.]+)</span></a>:(.*?)</p></td>', guide.read_text(encoding="utf-8"), re.S)
+    assert rows, "the instructor guide lists no exercise under its number"
+    wrong = []
+    for href, label, number, title in rows:
+        chapter = (book / href).read_text(encoding="utf-8")
+        m = re.search(rf'<div class="exercise admonition" id="{re.escape(label)}">\s*<p class="admonition-title">'
+                      r'<span class="caption-number">(.*?)</span>\s*\((.*)\)</p>', chapter)
+        if not m:
+            wrong.append(f"{label}: no exercise {label!r} in {href}")
+        elif (_text(m.group(1)), _text(m.group(2))) != (number, _text(title)):
+            wrong.append(f"{label}: the guide says {number}: {_text(title)!r}, the chapter "
+                         f"{_text(m.group(1))} ({_text(m.group(2))!r})")
+    assert not wrong, "\n".join(wrong)
 
 class _Links(html.parser.HTMLParser):
     def __init__(self):

@@ -1,0 +1,174 @@
+// What a reader sees on a page of the built book: the browser test (test_book.py) injects this
+// file into every page and calls window.actbookChecks.<check>(); each check returns a list of
+// problems (strings), empty when the page is right.
+(() => {
+  // The page's content: the article (the search page has a search container instead).
+  const content = () => document.querySelector("article.bd-article") ||
+    document.querySelector("main .bd-search-container") || document.querySelector("main");
+  // Tool markers that must never reach a reader, and the self-checks' verdict (which would give
+  // an exercise's answer away outside its opened solution).
+  const MARKERS = ["### BEGIN SOLUTION", "### END SOLUTION", "NBVAL", "noqa"];
+  const VERDICTS = ["Correct ("];
+  // Elements only a screen reader reads (they may be any size).
+  const HIDDEN = ".sr-only, .visually-hidden, mjx-assistive-mml";
+
+  const describe = (el) => {
+    let s = el.tagName.toLowerCase();
+    if (el.id) s += `#${el.id}`;
+    const cls = [...el.classList].slice(0, 3).join(".");
+    if (cls) s += `.${cls}`;
+    const section = el.closest("section[id]");
+    const text = (el.textContent || "").replace(/\s+/g, " ").trim().slice(0, 60);
+    return `${s}${section ? ` in §${section.id}` : ""}${text ? ` ("${text}")` : ""}`;
+  };
+
+  const rendered = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+
+  // The text of `root` a reader can reach (shown, or one click away in a folded cell), without
+  // the elements matched by `skip` (scripts, styles, and for the verdict: opened solutions).
+  const textOf = (root, skip) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+      acceptNode: (n) => (n.parentElement.closest(skip) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+    });
+    const parts = [];
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) parts.push(n.data);
+    return parts.join("");
+  };
+
+  const checks = {
+    // No marker anywhere in the page's content, and no verdict outside a solution.
+    markers() {
+      const article = content();
+      if (!article) return ["no content (article or main) on the page"];
+      const problems = [];
+      const all = textOf(article, "script, style");
+      for (const m of MARKERS) {
+        const n = all.split(m).length - 1;
+        if (n) problems.push(`marker text "${m}" shown ${n} time(s)`);
+      }
+      const outside = textOf(article, "script, style, .solution");
+      for (const v of VERDICTS) {
+        const n = outside.split(v).length - 1;
+        if (n) problems.push(`self-check verdict "${v}" shown ${n} time(s) outside a solution`);
+      }
+      return problems;
+    },
+
+    // No empty output box (a cell whose output printed nothing visible, e.g. model.summary()
+    // writing to a stream the notebook does not capture), and no unfolded cell that is nothing
+    // but assertions (plumbing: tag it remove-cell).
+    plumbing() {
+      const problems = [];
+      const root = content();
+      if (!root) return problems;
+      root.querySelectorAll("div.cell_output > .output").forEach((out) => {
+        if (!out.textContent.trim() && !out.querySelector("img, svg, canvas, iframe, video, table")) {
+          problems.push(`empty output box: ${describe(out.closest(".cell"))}`);
+        }
+      });
+      root.querySelectorAll("div.cell:not(.tag_hide-input):not(.tag_hide-cell)").forEach((cell) => {
+        const pre = cell.querySelector(":scope > .cell_input pre");
+        if (!pre) return;
+        const lines = pre.textContent.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+        if (lines.length && lines.every((l) => /^(assert\b|\)|\]|f?["'])/.test(l)) && /^assert\b/.test(lines[0])) {
+          problems.push(`a cell that is only assertions is shown: ${describe(cell)}`);
+        }
+      });
+      return problems;
+    },
+
+    // Nothing wider than its column: the page does not scroll sideways, and no element of the
+    // content reaches past the article's edges unless an ancestor scrolls it inside its own box.
+    // An element cut off by an ancestor that hides overflow (overflow: hidden/clip) counts too.
+    overflow() {
+      const problems = [];
+      const root = document.documentElement;
+      if (root.scrollWidth > root.clientWidth + 1) {
+        problems.push(`the page scrolls sideways: ${root.scrollWidth} px of content in ${root.clientWidth} px`);
+      }
+      const article = content();
+      if (!article) return problems;
+      const box = article.getBoundingClientRect();
+      const scrolls = (el) => ["auto", "scroll"].includes(getComputedStyle(el).overflowX);
+      const reported = [];
+      const inReported = (el) => reported.some((r) => r.contains(el));
+      const all = [...article.querySelectorAll("*")];
+      // (1) past the column's edges, with no ancestor that scrolls it inside its own box
+      for (const el of all) {
+        const r = el.getBoundingClientRect();
+        if (r.width < 2 || r.height < 2 || (r.right <= box.right + 1 && r.left >= box.left - 1)) continue;
+        if (!rendered(el) || inReported(el) || el.closest(HIDDEN)) continue;
+        // (the parts of a drawing are clipped by its <svg>, which is checked itself)
+        if (el.ownerSVGElement) continue;
+        let scroller = null;
+        for (let a = el.parentElement; a && a !== article; a = a.parentElement) {
+          if (scrolls(a)) { scroller = a; break; }
+        }
+        if (scroller) continue;
+        problems.push(`overflows the column: ${describe(el)} spans ${Math.round(r.left - box.left)}..` +
+                      `${Math.round(r.right - box.left)} px of a ${Math.round(box.width)} px column`);
+        reported.push(el);
+      }
+      // (2) cut off: a box that hides its overflow (overflow: hidden or clip) while something it
+      // shows reaches past its edges (visually-hidden labels and MathJax's assistive MathML,
+      // which only screen readers read, aside)
+      for (const el of all) {
+        if (el.clientWidth < 2 || el.scrollWidth <= el.clientWidth + 2) continue;
+        if (!["hidden", "clip"].includes(getComputedStyle(el).overflowX)) continue;
+        if (!rendered(el) || inReported(el) || el.closest(HIDDEN)) continue;
+        const c = el.getBoundingClientRect();
+        let right = c.right, left = c.left;
+        for (const d of el.querySelectorAll("*")) {
+          if (d.closest(HIDDEN)) continue;
+          const r = d.getBoundingClientRect();
+          if (r.width < 1 || r.height < 1) continue;
+          right = Math.max(right, r.right);
+          left = Math.min(left, r.left);
+        }
+        if (right > c.right + 2 || left < c.left - 2) {
+          problems.push(`cut off: ${describe(el)} shows ${Math.round(c.width)} px of ` +
+                        `${Math.round(right - left)} px (it hides its overflow)`);
+          reported.push(el);
+        }
+      }
+      return problems;
+    },
+
+    // Every image in the content is a numbered figure with a caption, and its alt text says what
+    // it shows (not a file name, which is what a screen reader would read out). In dark mode it
+    // sits on a light card.
+    images() {
+      const problems = [];
+      const dark = document.documentElement.dataset.theme === "dark";
+      const root = content();
+      if (!root) return problems;
+      root.querySelectorAll("img").forEach((img, k) => {
+        const name = `image ${k + 1} (${(img.getAttribute("src") || "").split("/").pop().slice(0, 16)}...)`;
+        const figure = img.closest("figure");
+        const caption = figure && figure.querySelector("figcaption");
+        if (!caption || !caption.textContent.trim()) problems.push(`${name} has no figure caption`);
+        else if (!caption.querySelector(".caption-number")) problems.push(`${name}'s caption has no figure number`);
+        const alt = (img.getAttribute("alt") || "").trim();
+        if (!alt) problems.push(`${name} has no alt text`);
+        else if (/\.(png|jpe?g|gif|svg|webp)$/i.test(alt) || alt.includes("_images/")) {
+          problems.push(`${name}'s alt text is its file name`);
+        }
+        if (dark && rendered(img)) {
+          const bg = getComputedStyle(img).backgroundColor.match(/[\d.]+/g).map(Number);
+          const light = bg.length >= 3 && (bg.length < 4 || bg[3] > 0.9) && Math.min(bg[0], bg[1], bg[2]) > 200;
+          if (!light) problems.push(`${name} has no light card behind it in dark mode (background ${bg})`);
+        }
+      });
+      return problems;
+    },
+
+    // One search box: exactly one search control shown by the book's frame (outside the search
+    // dialog it opens, and outside the content: the search page's own query field is content).
+    searchBoxes() {
+      const shown = [...document.querySelectorAll(".search-button__button, form.bd-search input, #searchbox input")]
+        .filter((el) => !el.closest("dialog, article, .bd-search-container") && rendered(el) && el.checkVisibility({ checkOpacity: true }));
+      return shown.length === 1 ? [] : [`${shown.length} search boxes shown: ${shown.map(describe).join("; ")}`];
+    },
+  };
+  window.actbookChecks = checks;
+})();
