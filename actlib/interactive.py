@@ -170,13 +170,15 @@ def activation_explorer(data: dict | None = None, *, start: str = "sigmoid", sta
             {"y": [s["f"], s["df"], s["gradient"][start_depth]], "name": names},
             {"sliders": [depth_slider(e, s, depth_index), parameter_slider(name, e)]}]})
     figure.update_layout(
-        height=680, margin={"l": 60, "r": 20, "t": 100, "b": 190}, template="simple_white",
-        font={"size": 13}, showlegend=True, legend={"orientation": "h", "y": 1.16, "x": 0},
+        # The menu, then the range buttons, then the legend, stacked above the plots so that
+        # nothing overlaps on a phone.
+        height=740, margin={"l": 60, "r": 20, "t": 160, "b": 190}, template="simple_white",
+        font={"size": 13}, showlegend=True, legend={"orientation": "h", "y": 1.13, "x": 0},
         updatemenus=[{"buttons": buttons, "active": list(data["activations"]).index(start),
-                      "x": 0, "xanchor": "left", "y": 1.3, "yanchor": "top", "direction": "down"},
-                     {"type": "buttons", "direction": "right", "x": 1, "xanchor": "right", "y": 1.3,
+                      "x": 0, "xanchor": "left", "y": 1.44, "yanchor": "top", "direction": "down"},
+                     {"type": "buttons", "active": 1, "direction": "right", "x": 0, "xanchor": "left", "y": 1.3,
                       "yanchor": "top", "buttons": [
-                          {"label": f"x in [-{r}, {r}]", "method": "relayout",
+                          {"label": f"x ±{r}", "method": "relayout",
                            "args": [{"xaxis.range": [-r, r], "xaxis2.range": [-r, r]}]} for r in (2, 5, 8)]}],
         sliders=[depth_slider(entry, setting, depth_index), parameter_slider(start, entry)],
     )
