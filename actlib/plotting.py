@@ -89,22 +89,36 @@ def plot_activation(name: str, ax=None, x=None, *, with_derivative: bool = True,
     return finish(ax, record.title, ylabel="value", legend=with_derivative and record.elementwise)
 
 
-def activation_grid(names, ncols: int = 3, x=None, *, with_derivative: bool = True, figsize=None):
+def activation_grid(names, ncols: int = 3, x=None, *, with_derivative: bool = True, figsize=None,
+                    shared_legend: bool = False, title: str | None = None):
     """A grid of :func:`plot_activation` panels, one per name; returns the figure.
 
     ``figsize`` defaults to 4 x 3 inches per panel; pass one at most
     :data:`MAX_FIGURE_WIDTH` wide for a figure that shows at full size in the book.
+    ``shared_legend=True`` replaces the panels' legends by one below the grid (f and f'),
+    and labels x only on the bottom row; ``title`` is the figure's title.
     """
     names = list(names)
     nrows = -(-len(names) // ncols)
     if figsize is None:
         figsize = (4.0 * ncols, 3.0 * nrows)
-    fig, axes = plt.subplots(nrows, ncols, figsize=figsize, squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=figsize, squeeze=False, sharex=shared_legend)
     for ax, name in zip(axes.flat, names, strict=False):
         plot_activation(name, ax=ax, x=x, with_derivative=with_derivative)
+        if shared_legend:
+            if ax.get_legend() is not None:
+                ax.get_legend().remove()
+            ax.set_xlabel("x" if ax in axes[-1] else "")
     for ax in axes.flat[len(names):]:
         ax.set_visible(False)
-    fig.tight_layout()
+    if title:
+        fig.suptitle(title)
+    if shared_legend:
+        handles, _ = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, ["f(x)", "f'(x)"][:len(handles)], loc="lower center", ncol=2)
+        fig.tight_layout(rect=(0, 0.05, 1, 1))
+    else:
+        fig.tight_layout()
     return fig
 
 
