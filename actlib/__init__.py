@@ -2,18 +2,36 @@
 
 * :mod:`actlib.activations` - NumPy reference implementations (one formula each)
 * :mod:`actlib.derivatives` - their first derivatives
-* :mod:`actlib.registry` - every activation with its facts: ``get``, ``names``, ``derivative``
+* :mod:`actlib.registry` - every activation with its facts and its PyTorch and Keras counterparts:
+  ``get``, ``names``, ``derivative``
+* :mod:`actlib.losses` - log-sum-exp, log-softmax, the cross-entropies and the softmax Jacobian
 * :mod:`actlib.plotting` - the book's figure style and plot helpers
 * :mod:`actlib.diagrams` - diagrams of networks and layer pipelines, drawn from their weights and shapes
 * :mod:`actlib.exercises` - self-checks for the exercises: ``actlib.check(label, answer)``
 * :mod:`actlib.datasets` - real MNIST, offline: ``load_mnist()``
 * :mod:`actlib.network` - NumPy dense layers and forward passes (chapters 2 and 4)
+* :mod:`actlib.approximation` - one-hidden-layer fits and counting linear pieces (chapter 2)
 * :mod:`actlib.gradients` - deep PyTorch MLPs, per-layer gradient norms, dead units (chapter 5)
-* :mod:`actlib.frameworks` - quiet, seeded start-up of Keras and PyTorch
-* :mod:`actlib.course` - the student edition and the grader (for instructors)
+* :mod:`actlib.depth` - deep MLPs with batch norm or residual connections, per-layer signals, training (chapter 5)
+* :mod:`actlib.keras_tools`, :mod:`actlib.torch_tools` - the two frameworks' MNIST models and training
+* :mod:`actlib.gan` - the DCGAN of chapter 7: blocks, losses, training, the sample score
+* :mod:`actlib.interactive` - the book's interactive figures (Plotly), drawn from actlib's values
+* :mod:`actlib.frameworks` - framework start-up in one place: quiet, seeded, one CPU thread
+* :mod:`actlib.course` - the student edition, the grader and the book's Sphinx extension, for
+  instructors: ``import actlib`` does not load it, and the student edition does not ship it
+
+``pip install actlib`` needs only NumPy, SciPy, matplotlib and networkx; modules that need PyTorch,
+Keras, Plotly or the course tooling say which extra to install (``pip install 'actlib[torch]'``,
+see :mod:`actlib._extras`).
+
+Examples
+--------
+>>> import actlib
+>>> actlib.relu([-2.0, 0.5])
+array([0. , 0.5])
 """
 
-from . import frameworks, network
+from . import _extras, approximation, frameworks, losses, network
 from .activations import (
     elu,
     gelu,
@@ -21,6 +39,7 @@ from .activations import (
     leaky_relu,
     maxout,
     mish,
+    prelu,
     relu,
     selu,
     sigmoid,
@@ -31,10 +50,14 @@ from .activations import (
     swish,
     tanh,
 )
+from .derivatives import prelu_slope_derivative
 from .exercises import check
 from .registry import Activation, derivative, get, names
 
-__version__ = "0.1.0"
+frameworks.start()  # before PyTorch or TensorFlow loads: see actlib.frameworks
+_extras.install()  # a missing extra's import error names the extra
+
+__version__ = "0.1.0"  # the one place: pyproject.toml reads it (tool.setuptools.dynamic)
 
 
 def __getattr__(name: str):
@@ -47,7 +70,8 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
-    "Activation", "check", "derivative", "diagrams", "frameworks", "get", "names", "network",
-    "elu", "gelu", "identity", "leaky_relu", "maxout", "mish", "relu", "selu",
+    "Activation", "approximation", "check", "derivative", "diagrams", "frameworks", "get", "losses", "names", "network",
+    "elu", "gelu", "identity", "leaky_relu", "maxout", "mish", "prelu",
+    "prelu_slope_derivative", "relu", "selu",
     "sigmoid", "silu", "softmax", "softplus", "step", "swish", "tanh",
 ]

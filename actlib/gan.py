@@ -17,10 +17,12 @@ MNIST on a CPU. This module holds the pieces:
 * :class:`Generator` and :class:`Discriminator` for 28 x 28 (or zero-padded 32 x 32)
   single-channel images, whose hidden activations are parameters;
 * :func:`train_gan` - the usual alternating training with the non-saturating generator
-  loss, a tqdm progress bar, and a :class:`GanHistory` of losses and sample snapshots;
-* :func:`mnist_classifier`, :func:`train_classifier`, :func:`score_samples` - a small CNN
-  that judges generated digits: the share it labels with confidence >= 0.9, and how many
-  of the ten digits appear among those.
+  loss, a tqdm progress bar, and a :class:`GanHistory` of losses, of the discriminator's
+  verdicts D(x) and D(G(z)), and of sample snapshots;
+* :func:`score_samples` - how a digit classifier judges generated images: the share it
+  labels with confidence >= 0.9, and how many of the ten digits appear among those
+  (:func:`confident_labels` gives each image's label). The classifier itself, and its
+  training, are in :mod:`actlib.torch_tools`.
 
 Activations are passed as *factories*: a zero-argument callable that returns a fresh
 ``nn.Module`` each time it is called, such as the class ``nn.ReLU`` or
@@ -42,29 +44,14 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
+from . import torch_tools
+from ._validation import integer
+
 #: The image sizes :class:`Generator` and :class:`Discriminator` are built for.
 IMAGE_SIZES = (28, 32)
 
 
 # --------------------------------------------------------------------------- checks
-
-def _int_at_least(value, name: str, minimum: int) -> int:
-    """``value`` as an int, if it is an integer >= ``minimum`` (0 or 1); a clear error otherwise."""
-    kind = "a positive int" if minimum == 1 else "a non-negative int"
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be {kind}; got {type(value).__name__} {value!r:.40}")
-    if value < minimum:
-        raise ValueError(f"{name} must be {kind}; got {value}")
-    return int(value)
-
-
-def _positive_int(value, name: str) -> int:
-    return _int_at_least(value, name, 1)
-
-
-def _non_negative_int(value, name: str) -> int:
-    return _int_at_least(value, name, 0)
-
 
 def _image_size(value) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value not in IMAGE_SIZES:
@@ -73,8 +60,12 @@ def _image_size(value) -> int:
     return int(value)
 
 
-def _activation(factory, name: str = "activation") -> nn.Module:
-    """Call an activation factory and check that it gave a fresh ``nn.Module``."""
+def _module_from_factory(factory, name: str = "activation") -> nn.Module:
+    """Call the layer factory ``factory`` (e.g. ``nn.ReLU``) and check that it gave a fresh ``nn.Module``.
+
+    (Not to be confused with :func:`actlib.network`'s activations, which are NumPy functions:
+    here an activation is a PyTorch layer, built anew for every block.)
+    """
     if isinstance(factory, nn.Module):
         raise TypeError(f"{name} must be an nn.Module class or a factory that returns one (e.g. nn.ReLU or "
                         f"lambda: nn.LeakyReLU(0.2)), not a module instance: got {factory!r}; "
@@ -97,11 +88,21 @@ def conv_transpose_output_size(size: int, kernel_size: int, stride: int = 1, pad
 
     ``(size - 1) * stride - 2 * padding + dilation * (kernel_size - 1) + output_padding + 1``,
     which for ``dilation = 1`` is ``(size - 1) * stride - 2 * padding + kernel_size + output_padding``.
+
+    Examples:
+        >>> conv_transpose_output_size(1, 4, 1, 0)     # article 001's seed block: 1 x 1 -> 4 x 4
+        4
+        >>> conv_transpose_output_size(7, 4, 2, 1)     # kernel 4, stride 2, padding 1 doubles
+        14
+        >>> conv_transpose_output_size(4, 4, stride=0)
+        Traceback (most recent call last):
+        ...
+        ValueError: stride must be a positive int; got 0
     """
-    size, kernel_size = _positive_int(size, "size"), _positive_int(kernel_size, "kernel_size")
-    stride, dilation = _positive_int(stride, "stride"), _positive_int(dilation, "dilation")
-    padding = _non_negative_int(padding, "padding")
-    output_padding = _non_negative_int(output_padding, "output_padding")
+    size, kernel_size = integer(size, "size", minimum=1), integer(kernel_size, "kernel_size", minimum=1)
+    stride, dilation = integer(stride, "stride", minimum=1), integer(dilation, "dilation", minimum=1)
+    padding = integer(padding, "padding", minimum=0)
+    output_padding = integer(output_padding, "output_padding", minimum=0)
     if output_padding >= max(stride, dilation):
         raise ValueError(f"output_padding must be smaller than stride or dilation; got output_padding="
                          f"{output_padding}, stride={stride}, dilation={dilation}")
@@ -115,10 +116,14 @@ def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int 
     """Side length after ``nn.Conv2d``.
 
     ``floor((size + 2 * padding - dilation * (kernel_size - 1) - 1) / stride) + 1``.
+
+    Examples:
+        >>> conv_output_size(28, 4, 2, 1), conv_output_size(7, 3, 2, 1), conv_output_size(4, 4)
+        (14, 4, 1)
     """
-    size, kernel_size = _positive_int(size, "size"), _positive_int(kernel_size, "kernel_size")
-    stride, dilation = _positive_int(stride, "stride"), _positive_int(dilation, "dilation")
-    padding = _non_negative_int(padding, "padding")
+    size, kernel_size = integer(size, "size", minimum=1), integer(kernel_size, "kernel_size", minimum=1)
+    stride, dilation = integer(stride, "stride", minimum=1), integer(dilation, "dilation", minimum=1)
+    padding = integer(padding, "padding", minimum=0)
     span = size + 2 * padding - dilation * (kernel_size - 1) - 1
     if span < 0:
         raise ValueError(f"kernel_size {kernel_size} does not fit in size {size} with padding {padding}")
@@ -148,15 +153,26 @@ def generator_block(in_channels: int, out_channels: int, kernel_size: int = 4, s
     With the defaults (4, 2, 1) the side length doubles; article 001's seed block is
     ``generator_block(nz, ngf * 8, 4, 1, 0)``, which turns a 1 x 1 noise "image" into 4 x 4.
     The convolution has no bias because BatchNorm's shift would cancel it.
+
+    Examples:
+        >>> block = generator_block(100, 512, 4, 1, 0)
+        >>> [type(m).__name__ for m in block]
+        ['ConvTranspose2d', 'BatchNorm2d', 'ReLU']
+        >>> block(torch.randn(2, 100, 1, 1)).shape
+        torch.Size([2, 512, 4, 4])
+        >>> generator_block(100, 512, activation=nn.ReLU())  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        TypeError: activation must be an nn.Module class or a factory ... got ReLU(); pass ReLU or a lambda instead
     """
-    in_channels = _positive_int(in_channels, "in_channels")
-    out_channels = _positive_int(out_channels, "out_channels")
-    kernel_size, stride = _positive_int(kernel_size, "kernel_size"), _positive_int(stride, "stride")
-    padding = _non_negative_int(padding, "padding")
+    in_channels = integer(in_channels, "in_channels", minimum=1)
+    out_channels = integer(out_channels, "out_channels", minimum=1)
+    kernel_size, stride = integer(kernel_size, "kernel_size", minimum=1), integer(stride, "stride", minimum=1)
+    padding = integer(padding, "padding", minimum=0)
     return nn.Sequential(
         nn.ConvTranspose2d(in_channels, out_channels, kernel_size, stride, padding, bias=False),
         nn.BatchNorm2d(out_channels),
-        _activation(activation),
+        _module_from_factory(activation),
     )
 
 
@@ -167,18 +183,28 @@ def discriminator_block(in_channels: int, out_channels: int, kernel_size: int = 
 
     With the defaults (4, 2, 1) the side length halves. DCGAN leaves BatchNorm out of the
     discriminator's first block (``batch_norm=False``); that convolution then keeps its bias.
+
+    Examples:
+        >>> block = discriminator_block(1, 16, batch_norm=False)
+        >>> block
+        Sequential(
+          (0): Conv2d(1, 16, kernel_size=(4, 4), stride=(2, 2), padding=(1, 1))
+          (1): LeakyReLU(negative_slope=0.2, inplace=True)
+        )
+        >>> block(torch.zeros(2, 1, 28, 28)).shape
+        torch.Size([2, 16, 14, 14])
     """
-    in_channels = _positive_int(in_channels, "in_channels")
-    out_channels = _positive_int(out_channels, "out_channels")
-    kernel_size, stride = _positive_int(kernel_size, "kernel_size"), _positive_int(stride, "stride")
-    padding = _non_negative_int(padding, "padding")
+    in_channels = integer(in_channels, "in_channels", minimum=1)
+    out_channels = integer(out_channels, "out_channels", minimum=1)
+    kernel_size, stride = integer(kernel_size, "kernel_size", minimum=1), integer(stride, "stride", minimum=1)
+    padding = integer(padding, "padding", minimum=0)
     if not isinstance(batch_norm, bool):
         raise TypeError(f"batch_norm must be True or False; got {batch_norm!r:.40}")
     layers: list[nn.Module] = [nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding,
                                          bias=not batch_norm)]
     if batch_norm:
         layers.append(nn.BatchNorm2d(out_channels))
-    layers.append(_activation(activation))
+    layers.append(_module_from_factory(activation))
     return nn.Sequential(*layers)
 
 
@@ -214,17 +240,17 @@ class Generator(nn.Module):
                  activation: Callable[[], nn.Module] = dcgan_relu,
                  output_activation: Callable[[], nn.Module] = nn.Tanh):
         super().__init__()
-        self.nz = _positive_int(nz, "nz")
-        ngf = _positive_int(ngf, "ngf")
+        self.nz = integer(nz, "nz", minimum=1)
+        ngf = integer(ngf, "ngf", minimum=1)
         self.image_size = _image_size(image_size)
-        self.channels = _positive_int(channels, "channels")
+        self.channels = integer(channels, "channels", minimum=1)
         third = (3, 2, 1) if self.image_size == 28 else (4, 2, 1)  # 4 -> 7 for 28, 4 -> 8 for 32
         self.net = nn.Sequential(
             generator_block(self.nz, ngf * 4, 4, 1, 0, activation=activation),   # 1 -> 4
             generator_block(ngf * 4, ngf * 2, *third, activation=activation),    # 4 -> 7 or 8
             generator_block(ngf * 2, ngf, 4, 2, 1, activation=activation),       # -> 14 or 16
             nn.ConvTranspose2d(ngf, self.channels, 4, 2, 1, bias=False),          # -> 28 or 32
-            _activation(output_activation, "output_activation"),
+            _module_from_factory(output_activation, "output_activation"),
         )
         self.apply(dcgan_init)
 
@@ -237,7 +263,7 @@ class Generator(nn.Module):
 
     def noise(self, n: int, *, generator: torch.Generator | None = None) -> torch.Tensor:
         """``n`` standard-normal noise vectors of shape (n, nz)."""
-        return torch.randn(_positive_int(n, "n"), self.nz, generator=generator)
+        return torch.randn(integer(n, "n", minimum=1), self.nz, generator=generator)
 
 
 class Discriminator(nn.Module):
@@ -252,9 +278,9 @@ class Discriminator(nn.Module):
     def __init__(self, ndf: int = 32, *, image_size: int = 28, channels: int = 1,
                  activation: Callable[[], nn.Module] = dcgan_leaky_relu):
         super().__init__()
-        ndf = _positive_int(ndf, "ndf")
+        ndf = integer(ndf, "ndf", minimum=1)
         self.image_size = _image_size(image_size)
-        self.channels = _positive_int(channels, "channels")
+        self.channels = integer(channels, "channels", minimum=1)
         third = (3, 2, 1) if self.image_size == 28 else (4, 2, 1)  # 7 -> 4 for 28, 8 -> 4 for 32
         self.net = nn.Sequential(
             discriminator_block(self.channels, ndf, batch_norm=False, activation=activation),
@@ -295,50 +321,90 @@ def to_gan_images(images, image_size: int = 28) -> torch.Tensor:
 _bce = nn.BCEWithLogitsLoss()
 
 
+def _discriminator_loss_and_logits(discriminator, real, fake, real_label):
+    real_logits, fake_logits = discriminator(real), discriminator(fake)
+    loss = (_bce(real_logits, torch.full_like(real_logits, real_label))
+            + _bce(fake_logits, torch.zeros_like(fake_logits)))
+    return loss, real_logits, fake_logits
+
+
+def _mean_probability(logits: torch.Tensor) -> float:
+    """The batch mean of ``D = sigmoid(logit)``, the discriminator's probability that an image is real."""
+    return float(torch.sigmoid(logits.detach()).mean())
+
+
 def discriminator_loss(discriminator: nn.Module, real: torch.Tensor, fake: torch.Tensor, *,
                        real_label: float = 1.0) -> torch.Tensor:
     """``BCE(D(real), real_label) + BCE(D(fake), 0)``, as in the PyTorch DCGAN example.
 
-    ``real_label = 0.9`` is *one-sided label smoothing* (Salimans et al., 2016): the
-    discriminator is never pushed to be certain that a real image is real, which keeps
-    its logits, and the gradients it sends the generator, moderate.
+    With ``D = sigmoid(logit)`` and target ``t``, ``BCE = -t log D - (1 - t) log(1 - D)``,
+    averaged over the batch. ``real_label = 0.9`` is *one-sided label smoothing*
+    (Salimans et al., 2016): the discriminator is never pushed to be certain that a real
+    image is real, which keeps its logits, and the gradients it sends the generator, moderate.
+
+    Examples:
+        >>> class Unsure(nn.Module):        # says D = 1/2 (logit 0) for every image
+        ...     def forward(self, images):
+        ...         return torch.zeros(len(images))
+        >>> images = torch.zeros(4, 1, 28, 28)
+        >>> round(float(discriminator_loss(Unsure(), images, images)), 4)  # 2 log 2
+        1.3863
     """
-    real_logits, fake_logits = discriminator(real), discriminator(fake)
-    return (_bce(real_logits, torch.full_like(real_logits, real_label))
-            + _bce(fake_logits, torch.zeros_like(fake_logits)))
+    return _discriminator_loss_and_logits(discriminator, real, fake, real_label)[0]
 
 
 def generator_loss(discriminator: nn.Module, fake: torch.Tensor) -> torch.Tensor:
-    """The non-saturating generator loss ``BCE(D(G(z)), 1) = -log D(G(z))``."""
+    """The non-saturating generator loss ``BCE(D(G(z)), 1) = -log D(G(z))``, averaged over the batch.
+
+    Goodfellow et al. (2014) train the generator to maximise ``log D(G(z))`` rather than to
+    minimise ``log(1 - D(G(z)))``: with ``D = sigmoid(a)`` the derivative of the first with
+    respect to the logit ``a`` is ``-(1 - D)``, of the second ``-D``, which vanishes when the
+    discriminator confidently rejects the fakes (D near 0).
+    """
     logits = discriminator(fake)
     return _bce(logits, torch.ones_like(logits))
 
 
-def discriminator_step(discriminator: nn.Module, optimizer: torch.optim.Optimizer, real: torch.Tensor,
-                       fake: torch.Tensor, *, real_label: float = 1.0) -> float:
-    """One optimiser step of the discriminator on a batch of real and (detached) fake images."""
+def _discriminator_update(discriminator, optimizer, real, fake, real_label) -> tuple[float, float, float]:
+    """One step of the discriminator; ``(loss, mean D(real), mean D(fake))`` before the step."""
     optimizer.zero_grad(set_to_none=True)
-    loss = discriminator_loss(discriminator, real, fake.detach(), real_label=real_label)
+    loss, real_logits, fake_logits = _discriminator_loss_and_logits(discriminator, real, fake.detach(),
+                                                                    real_label)
     loss.backward()
     optimizer.step()
-    return float(loss.detach())
+    return float(loss.detach()), _mean_probability(real_logits), _mean_probability(fake_logits)
+
+
+def _generator_update(discriminator, optimizer, fake) -> tuple[float, float]:
+    """One step of the generator; ``(loss, mean D(fake))`` before the step."""
+    if not fake.requires_grad:
+        raise ValueError("fake must come straight from generator(z), not detached or made under torch.no_grad(): "
+                         "the generator learns through it")
+    optimizer.zero_grad(set_to_none=True)
+    logits = discriminator(fake)
+    loss = _bce(logits, torch.ones_like(logits))   # generator_loss, keeping the logits
+    loss.backward()
+    optimizer.step()
+    return float(loss.detach()), _mean_probability(logits)
+
+
+def discriminator_step(discriminator: nn.Module, optimizer: torch.optim.Optimizer, real: torch.Tensor,
+                       fake: torch.Tensor, *, real_label: float = 1.0) -> float:
+    """One optimiser step of the discriminator on a batch of real and (detached) fake images; returns its loss.
+
+    The loss is :func:`discriminator_loss`, computed before the step.
+    """
+    return _discriminator_update(discriminator, optimizer, real, fake, real_label)[0]
 
 
 def generator_step(discriminator: nn.Module, optimizer: torch.optim.Optimizer, fake: torch.Tensor) -> float:
     """One optimiser step of the generator on ``fake = generator(z)`` (still attached to the generator's graph).
 
-    The loss :func:`generator_loss` flows back through the discriminator (whose
-    parameters get gradients too, but ``optimizer`` only updates the generator's;
-    :func:`discriminator_step` clears them before the next discriminator update).
+    Returns the loss :func:`generator_loss` before the step. It flows back through the
+    discriminator (whose parameters get gradients too, but ``optimizer`` only updates the
+    generator's; :func:`discriminator_step` clears them before the next discriminator update).
     """
-    if not fake.requires_grad:
-        raise ValueError("fake must come straight from generator(z), not detached or made under torch.no_grad(): "
-                         "the generator learns through it")
-    optimizer.zero_grad(set_to_none=True)
-    loss = generator_loss(discriminator, fake)
-    loss.backward()
-    optimizer.step()
-    return float(loss.detach())
+    return _generator_update(discriminator, optimizer, fake)[0]
 
 
 def adam(model: nn.Module, lr: float = 2e-4, betas: tuple[float, float] = (0.5, 0.999)) -> torch.optim.Adam:
@@ -348,10 +414,26 @@ def adam(model: nn.Module, lr: float = 2e-4, betas: tuple[float, float] = (0.5, 
 
 @dataclass
 class GanHistory:
-    """What :func:`train_gan` recorded: one loss per step, and sample snapshots."""
+    """What :func:`train_gan` recorded, one entry per step, and sample snapshots.
+
+    The discriminator's verdict on an image is ``D = sigmoid(logit)``, its probability that
+    the image is real; each list holds the batch mean of one verdict, as the step computed
+    it (before that step's update): ``d_real`` is D(x) on the real batch and ``d_fake`` is
+    D(G(z)) on the fakes, both in the discriminator's update; ``d_fake_g`` is D(G(z)) on the
+    same fakes in the generator's update, judged by the just-updated discriminator, the
+    verdict whose gradient the generator follows.
+
+    Examples:
+        >>> h = GanHistory(d_loss=[1.4, 1.2], g_loss=[0.7, 0.9])
+        >>> h.steps
+        2
+    """
 
     d_loss: list[float] = field(default_factory=list)
     g_loss: list[float] = field(default_factory=list)
+    d_real: list[float] = field(default_factory=list)
+    d_fake: list[float] = field(default_factory=list)
+    d_fake_g: list[float] = field(default_factory=list)
     #: step -> generated images (n, channels, S, S) for the fixed snapshot noise, after that many steps
     snapshots: dict[int, torch.Tensor] = field(default_factory=dict)
     seconds: float = 0.0
@@ -392,13 +474,29 @@ def train_gan(generator: Generator, discriminator: Discriminator, images: torch.
     :func:`discriminator_loss`). Batches and noise come from a ``torch.Generator`` seeded
     with ``seed``.
 
+    Every step appends its two losses and the discriminator's mean verdicts D(x) and
+    D(G(z)) (see :class:`GanHistory`; they come from the logits the step computes anyway).
     ``snapshot_steps`` (e.g. ``(0, 100, 1000)``) records ``sample(generator, snapshot_noise)``
     after that many steps (0 = before training). ``progress`` shows a tqdm bar on stderr,
     refreshed at most every ``mininterval`` seconds. To continue a run, pass the previous
     ``history`` and ``optimizers`` (as ``(opt_g, opt_d)``); step numbers then carry on.
+
+    Examples:
+        >>> _ = torch.manual_seed(0)
+        >>> g, d = Generator(nz=8, ngf=4), Discriminator(ndf=4)
+        >>> images = torch.rand(32, 1, 28, 28) * 2 - 1
+        >>> h = train_gan(g, d, images, steps=3, batch_size=8, progress=False)
+        >>> h.steps, len(h.g_loss), len(h.d_real), len(h.d_fake), len(h.d_fake_g)
+        (3, 3, 3, 3, 3)
+        >>> all(0 < p < 1 for p in h.d_real + h.d_fake + h.d_fake_g)
+        True
+        >>> train_gan(g, d, images, steps=1, batch_size=64)
+        Traceback (most recent call last):
+        ...
+        ValueError: batch_size (64) is larger than the number of images (32)
     """
-    steps = _non_negative_int(steps, "steps")
-    batch_size = _positive_int(batch_size, "batch_size")
+    steps = integer(steps, "steps", minimum=0)
+    batch_size = integer(batch_size, "batch_size", minimum=1)
     if isinstance(real_label, bool) or not isinstance(real_label, numbers.Real) or not 0.5 < real_label <= 1:
         raise ValueError(f"real_label must be a number in (0.5, 1] (1 = no smoothing, 0.9 = one-sided "
                          f"label smoothing); got {real_label!r:.40}")
@@ -411,7 +509,7 @@ def train_gan(generator: Generator, discriminator: Discriminator, images: torch.
                         f"{tuple(getattr(images, 'shape', ()))}")
     if len(images) < batch_size:
         raise ValueError(f"batch_size ({batch_size}) is larger than the number of images ({len(images)})")
-    snapshot_steps = sorted({_non_negative_int(s, "each snapshot step") for s in snapshot_steps})
+    snapshot_steps = sorted({integer(s, "each snapshot step", minimum=0) for s in snapshot_steps})
     nz = generator.nz
     if snapshot_steps and snapshot_noise is None:
         raise ValueError("snapshot_steps needs snapshot_noise, e.g. torch.randn(64, generator.nz)")
@@ -435,9 +533,13 @@ def train_gan(generator: Generator, discriminator: Discriminator, images: torch.
         real = images[torch.randint(len(images), (batch_size,), generator=rng)]
         z = torch.randn(batch_size, nz, generator=rng)
         fake = generator(z)  # one forward pass serves both updates, as in PyTorch's DCGAN example
-        history.d_loss.append(discriminator_step(discriminator, opt_d, real, fake, real_label=real_label))
-        g_loss = generator_step(discriminator, opt_g, fake)
+        d_loss, d_real, d_fake = _discriminator_update(discriminator, opt_d, real, fake, real_label)
+        g_loss, d_fake_g = _generator_update(discriminator, opt_g, fake)
+        history.d_loss.append(d_loss)
+        history.d_real.append(d_real)
+        history.d_fake.append(d_fake)
         history.g_loss.append(g_loss)
+        history.d_fake_g.append(d_fake_g)
         if progress and (step + 1) % 50 == 0:
             bar.set_postfix(d_loss=f"{history.d_loss[-1]:.2f}", g_loss=f"{g_loss:.2f}", refresh=False)
         snapshot(step + 1)
@@ -447,62 +549,6 @@ def train_gan(generator: Generator, discriminator: Discriminator, images: torch.
 
 
 # --------------------------------------------------------------------------- scoring
-
-def mnist_classifier() -> nn.Sequential:
-    """A small CNN for 28 x 28 MNIST digits in [-1, 1]: two conv-ReLU-pool stages and a linear layer.
-
-    About 20,000 parameters; one or two epochs on a CPU give about 98-99 % test accuracy.
-    """
-    return nn.Sequential(
-        nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),   # 28 -> 14
-        nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # 14 -> 7
-        nn.Flatten(), nn.Linear(32 * 7 * 7, 10),
-    )
-
-
-def train_classifier(model: nn.Module, images: torch.Tensor, labels, *, epochs: int = 2, batch_size: int = 128,
-                     lr: float = 2e-3, seed: int = 0) -> list[float]:
-    """Train ``model`` with Adam and cross-entropy; returns the mean loss of each epoch."""
-    epochs, batch_size = _positive_int(epochs, "epochs"), _positive_int(batch_size, "batch_size")
-    labels = torch.as_tensor(np.asarray(labels), dtype=torch.long)
-    if len(labels) != len(images):
-        raise ValueError(f"images and labels differ in length: {len(images)} and {len(labels)}")
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    rng = torch.Generator().manual_seed(seed)
-    losses = []
-    model.train()
-    for _ in range(epochs):
-        order = torch.randperm(len(images), generator=rng)
-        total = 0.0
-        for i in range(0, len(images), batch_size):
-            batch = order[i:i + batch_size]
-            optimizer.zero_grad(set_to_none=True)
-            loss = nn.functional.cross_entropy(model(images[batch]), labels[batch])
-            loss.backward()
-            optimizer.step()
-            total += float(loss.detach()) * len(batch)
-        losses.append(total / len(images))
-    model.eval()
-    return losses
-
-
-@torch.no_grad()
-def predict_proba(model: nn.Module, images: torch.Tensor, batch_size: int = 1000) -> torch.Tensor:
-    """Class probabilities (N, 10) of ``model`` (in evaluation mode) for ``images``."""
-    was_training = model.training
-    model.eval()
-    try:
-        return torch.cat([torch.softmax(model(images[i:i + batch_size]), dim=1)
-                          for i in range(0, len(images), batch_size)])
-    finally:
-        model.train(was_training)
-
-
-def accuracy(model: nn.Module, images: torch.Tensor, labels) -> float:
-    """Share of ``images`` that ``model`` labels correctly."""
-    labels = torch.as_tensor(np.asarray(labels), dtype=torch.long)
-    return float((predict_proba(model, images).argmax(dim=1) == labels).float().mean())
-
 
 @dataclass(frozen=True)
 class SampleScore:
@@ -524,6 +570,39 @@ class SampleScore:
                 f"{self.digits_covered}/10 digits present")
 
 
+def _check_threshold(threshold) -> float:
+    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not 0 < threshold <= 1 \
+            or math.isnan(threshold):
+        raise ValueError(f"threshold must be a probability in (0, 1]; got {threshold!r:.40}")
+    return float(threshold)
+
+
+def confident_labels(classifier: nn.Module, images: torch.Tensor, *, threshold: float = 0.9) -> torch.Tensor:
+    """The classifier's label of each image where its top probability is at least ``threshold``, else -1.
+
+    ``images`` are (N, 1, 28, 28), or (N, 1, 32, 32), which are cropped to their central 28 x 28.
+    :func:`score_samples` counts these labels.
+
+    Examples:
+        >>> class Says(nn.Module):          # a "classifier" with fixed logits, one row per image
+        ...     def forward(self, images):
+        ...         logits = torch.zeros(len(images), 10)
+        ...         logits[0, 3] = logits[1, 7] = 10.0   # sure of the first two, unsure of the rest
+        ...         return logits
+        >>> confident_labels(Says(), torch.zeros(3, 1, 32, 32)).tolist()
+        [3, 7, -1]
+    """
+    threshold = _check_threshold(threshold)
+    if not isinstance(images, torch.Tensor) or images.dim() != 4 or images.shape[1] != 1 \
+            or images.shape[2:] not in ((28, 28), (32, 32)):
+        raise ValueError("images must be a float tensor of shape (N, 1, 28, 28) or (N, 1, 32, 32); "
+                         f"got {type(images).__name__} {tuple(getattr(images, 'shape', ()))}")
+    if images.shape[-1] == 32:
+        images = images[:, :, 2:30, 2:30]
+    top, label = torch_tools.predict_proba(classifier, images).max(dim=1)
+    return torch.where(top >= threshold, label, -1)
+
+
 def score_samples(classifier: nn.Module, images: torch.Tensor, *, threshold: float = 0.9) -> SampleScore:
     """Score images with an MNIST classifier.
 
@@ -532,19 +611,22 @@ def score_samples(classifier: nn.Module, images: torch.Tensor, *, threshold: flo
     the confident ones labelled ``d``; ``digits_covered`` says how many digits appear at all,
     which catches a generator that draws only a few kinds of digit (mode collapse).
     32 x 32 images are cropped to their central 28 x 28.
+
+    Examples:
+        >>> class Says(nn.Module):          # a "classifier" with fixed logits, one row per image
+        ...     def forward(self, images):
+        ...         logits = torch.full((len(images), 10), -10.0)
+        ...         logits[:3, 7] = 10.0    # the first three images: surely a 7
+        ...         return logits
+        >>> score = score_samples(Says(), torch.zeros(4, 1, 28, 28))
+        >>> print(score)
+        75.0% of 4 labelled with confidence >= 0.9, 1/10 digits present
+        >>> score.confident_counts[7]
+        3
     """
-    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not 0 < threshold <= 1 \
-            or math.isnan(threshold):
-        raise ValueError(f"threshold must be a probability in (0, 1]; got {threshold!r:.40}")
-    if not isinstance(images, torch.Tensor) or images.dim() != 4 or images.shape[1] != 1 \
-            or images.shape[2:] not in ((28, 28), (32, 32)):
-        raise ValueError("images must be a float tensor of shape (N, 1, 28, 28) or (N, 1, 32, 32); "
-                         f"got {type(images).__name__} {tuple(getattr(images, 'shape', ()))}")
-    if images.shape[-1] == 32:
-        images = images[:, :, 2:30, 2:30]
-    top, label = predict_proba(classifier, images).max(dim=1)
-    confident = top >= threshold
-    counts = torch.bincount(label[confident], minlength=10)
+    labels = confident_labels(classifier, images, threshold=threshold)
+    confident = labels >= 0
+    counts = torch.bincount(labels[confident], minlength=10)
     return SampleScore(n=len(images), threshold=float(threshold),
                        confident_share=int(confident.sum()) / len(images),
                        confident_counts=tuple(int(c) for c in counts))

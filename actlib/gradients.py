@@ -22,22 +22,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from .registry import get
-
-#: How each activation is spelled in PyTorch. Leaky ReLU gets its slope from ``alpha``.
-_TORCH_MODULES = {
-    "identity": lambda: nn.Identity(),
-    "sigmoid": lambda: nn.Sigmoid(),
-    "tanh": lambda: nn.Tanh(),
-    "relu": lambda: nn.ReLU(),
-    "leaky_relu": lambda alpha=0.01: nn.LeakyReLU(negative_slope=alpha),
-    "elu": lambda alpha=1.0: nn.ELU(alpha=alpha),
-    "selu": lambda: nn.SELU(),
-    "swish": lambda: nn.SiLU(),
-    "softplus": lambda: nn.Softplus(),
-    "gelu": lambda: nn.GELU(),
-    "mish": lambda: nn.Mish(),
-}
+from ._validation import integer
+from .registry import get, names
 
 #: The initialisation schemes :func:`deep_mlp` knows, and the weight variance each gives.
 INITS = {
@@ -49,27 +35,23 @@ INITS = {
 
 
 def torch_activation(name: str, **params) -> nn.Module:
-    """A fresh PyTorch module computing the book's activation ``name``.
+    """A fresh PyTorch module computing the book's activation ``name``, from the registry.
 
-    ``torch_activation("leaky_relu", alpha=0.2)`` is ``nn.LeakyReLU(negative_slope=0.2)``.
-    Raises ``ValueError`` for a name actlib does not know or PyTorch has no module for
+    ``torch_activation("leaky_relu", alpha=0.2)`` is ``nn.LeakyReLU(negative_slope=0.2)``
+    (the registry's ``torch_api`` translates actlib's parameters). Raises ``ValueError``
+    for a name actlib does not know or PyTorch has no module for as a hidden layer
     (step, maxout, softmax), and ``TypeError`` for an unknown parameter.
     """
     record = get(name)
-    if record.name not in _TORCH_MODULES:
+    if record.name not in _hidden_layer_names():
         raise ValueError(f"{record.name} has no PyTorch module for a hidden layer; choose one of "
-                         f"{', '.join(_TORCH_MODULES)}")
-    try:
-        return _TORCH_MODULES[record.name](**params)
-    except TypeError:
-        allowed = ", ".join(record.defaults) or "none"
-        raise TypeError(f"{record.name} takes no parameter(s) {sorted(params)}; allowed: {allowed}") from None
+                         f"{', '.join(_hidden_layer_names())}")
+    return record.torch_layer(**params)
 
 
-def _positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive int; got {value!r:.40}")
-    return int(value)
+def _hidden_layer_names() -> list[str]:
+    """The elementwise activations the registry gives a PyTorch module for."""
+    return [n for n in names(elementwise_only=True) if get(n).torch_api and get(n).torch_api.layer]
 
 
 def _initialise(linear: nn.Linear, init: str, generator: torch.Generator) -> None:
@@ -99,17 +81,16 @@ def deep_mlp(activation: str, *, depth: int, width: int, in_features: int, out_f
     ``seed`` (a private ``torch.Generator``), not on the global random state.
     ``params`` go to the activation (e.g. ``alpha=0.2`` for Leaky ReLU).
     """
-    depth = _positive_int(depth, "depth")
+    depth = integer(depth, "depth", minimum=1)
     if depth < 2:
         raise ValueError(f"depth must be at least 2 (one hidden layer); got {depth}")
-    width = _positive_int(width, "width")
-    in_features = _positive_int(in_features, "in_features")
-    out_features = _positive_int(out_features, "out_features")
+    width = integer(width, "width", minimum=1)
+    in_features = integer(in_features, "in_features", minimum=1)
+    out_features = integer(out_features, "out_features", minimum=1)
     if init not in INITS:
         raise ValueError(f"init must be one of {', '.join(INITS)}; got {init!r:.40}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int; got {seed!r:.40}")
-    generator = torch.Generator().manual_seed(int(seed))
+    seed = integer(seed, "seed", minimum=0)
+    generator = torch.Generator().manual_seed(seed)
     sizes = [in_features] + [width] * (depth - 1) + [out_features]
     modules: list[nn.Module] = []
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import network
+from ._validation import integer
 from .activations import softmax
 from .registry import derivative, get
 
@@ -67,8 +68,7 @@ def depth_gradient(name: str, x, depth: int, **params) -> np.ndarray:
         >>> float(depth_gradient("sigmoid", 0.0, 1))
         0.25
     """
-    if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
-        raise ValueError(f"depth must be a positive integer; got {depth!r}")
+    depth = integer(depth, "depth", minimum=1)
     record = get(name)
     h = np.asarray(x, dtype=float)
     factor = np.ones_like(h)
@@ -286,26 +286,58 @@ def xor_surface(layers, values: Sequence[float] = tuple(range(-15, 16, 5)), *, r
     return figure
 
 
-def _still(figure, alt: str) -> bytes:
-    """A PNG of the figure's first state, drawn by matplotlib from the figure's own arrays."""
+def still_png(figure, alt: str) -> bytes:
+    """A PNG of the figure's first state, drawn by matplotlib from the figure's own arrays.
+
+    ``figure`` is a Plotly figure or its JSON spec (as stored in a notebook); the book's
+    HTML shows the same drawing to readers without JavaScript. Each Plotly subplot
+    becomes a panel with its axis titles and scale; hidden traces are left out.
+    """
     import matplotlib.pyplot as plt
 
-    traces = [t for t in figure.data if t.type in {"scatter", "bar", "heatmap"}]
-    fig, ax = plt.subplots(figsize=(7.6, 4.2))
+    from .plotting import BOOK_STYLE
+
+    if isinstance(figure, dict):
+        import plotly.graph_objects as go
+
+        figure = go.Figure({key: figure[key] for key in ("data", "layout") if key in figure})
+    traces = [t for t in figure.data
+              if t.type in {"scatter", "bar", "heatmap"} and t.visible not in (False, "legendonly")]
+    panels = list(dict.fromkeys((t.xaxis or "x", t.yaxis or "y") for t in traces)) or [("x", "y")]
+    with plt.style.context(BOOK_STYLE):
+        fig, axes = plt.subplots(1, len(panels), figsize=(7.6, 4.2), squeeze=False)
+        for ax, (x_name, y_name) in zip(axes[0], panels, strict=True):
+            _draw_panel(ax, [t for t in traces if (t.xaxis or "x", t.yaxis or "y") == (x_name, y_name)],
+                        figure.layout[_layout_key(x_name)], figure.layout[_layout_key(y_name)])
+        fig.tight_layout()
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+        plt.close(fig)
+    return buffer.getvalue()
+
+
+def _layout_key(axis: str) -> str:
+    """Plotly's trace axis name ("x2") to its layout key ("xaxis2")."""
+    return f"{axis[0]}axis{axis[1:]}"
+
+
+def _draw_panel(ax, traces, x_axis, y_axis) -> None:
     for t in traces:
         if t.type == "scatter" and t.mode != "markers":
             ax.plot(t.x, t.y, label=t.name)
+        elif t.type == "scatter":
+            ax.scatter(t.x, t.y, label=t.name)
         elif t.type == "bar":
             ax.bar(t.x, t.y)
         elif t.type == "heatmap":
-            ax.pcolormesh(t.x, t.y, np.asarray(t.z), cmap="RdBu_r", vmin=0, vmax=1)
-    if any(t.type == "scatter" and t.mode != "markers" for t in traces):
-        ax.legend()
-    ax.set_title(alt[:80] + ("..." if len(alt) > 80 else ""), fontsize=10)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
-    plt.close(fig)
-    return buffer.getvalue()
+            mesh = ax.pcolormesh(t.x, t.y, np.asarray(t.z), cmap="RdBu_r", vmin=0, vmax=1)
+            ax.figure.colorbar(mesh, ax=ax, label=t.colorbar.title.text or "")
+    if y_axis.type == "log":
+        ax.set_yscale("log")
+    ax.set_xlabel(x_axis.title.text or "")
+    ax.set_ylabel(y_axis.title.text or "")
+    if sum(bool(t.name) for t in traces) > 1:
+        ax.legend(fontsize=8)
 
 
 def show(figure, alt: str) -> None:
@@ -322,5 +354,5 @@ def show(figure, alt: str) -> None:
     spec = json.loads(figure.to_json())
     spec.setdefault("layout", {})["meta"] = {"alt": alt}
     spec["config"] = {"responsive": True, "displayModeBar": False}
-    still = base64.b64encode(_still(figure, alt)).decode("ascii")
+    still = base64.b64encode(still_png(figure, alt)).decode("ascii")
     display({PLOTLY_MIME: spec, "image/png": still, "text/plain": f"Interactive figure: {alt}"}, raw=True)

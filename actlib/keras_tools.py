@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._validation import integer, real_parameter
 from .frameworks import import_keras, seed_everything
 
 keras = import_keras()
@@ -41,12 +42,20 @@ def build_mlp(hidden: Sequence[int] = (100, 100, 100), activation="relu", *, inp
     name such as ``"relu"``, or a function). ``dropout > 0`` adds a ``Dropout``
     layer after every hidden layer. ``output_activation=None`` returns logits.
     With ``seed`` the initial weights are the same on every call.
+
+    Examples::
+
+        >>> model = build_mlp((4,), "tanh", inputs=3, classes=2, seed=0)
+        >>> model.output_shape, model.count_params()  # (3 * 4 + 4) + (4 * 2 + 2)
+        ((None, 2), 26)
+        >>> build_mlp((4, 2.5))
+        Traceback (most recent call last):
+        ...
+        actlib._validation.NotAnInteger: hidden[1] must be a positive int; got float 2.5
     """
-    hidden = [int(h) for h in hidden]
-    if any(h <= 0 for h in hidden):
-        raise ValueError(f"hidden layer widths must be positive; got {hidden}")
-    if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"dropout must be in [0, 1); got {dropout}")
+    hidden = [integer(h, f"hidden[{i}]", minimum=1) for i, h in enumerate(hidden)]
+    inputs, classes = integer(inputs, "inputs", minimum=1), integer(classes, "classes", minimum=1)
+    dropout = real_parameter(dropout, "dropout", minimum=0, below=1)
     if seed is not None:
         seed_everything(seed)
     layers = [keras.Input(shape=(inputs,))]
@@ -66,12 +75,16 @@ class EpochLine(keras.callbacks.Callback):
 
     ``every=n`` prints every n-th epoch (and the last one); ``keys`` picks the
     logged metrics to show, in order (default: all of them, as Keras logs them).
+
+    Examples::
+
+        >>> EpochLine().format(2, 10, {"loss": 0.123456, "accuracy": 0.96543})
+        'epoch 3/10: loss 0.1235, accuracy 96.5%'
     """
 
     def __init__(self, every: int = 1, keys: Sequence[str] | None = None, file=None):
         super().__init__()
-        if every < 1:
-            raise ValueError(f"every must be >= 1; got {every}")
+        every = integer(every, "every", minimum=1)
         self.every, self.keys, self.file = every, keys, file
 
     def on_epoch_end(self, epoch, logs=None):
@@ -98,6 +111,16 @@ class EpochAccuracy(keras.callbacks.Callback):
 
     Use it for a learning curve on a validation set; it evaluates the model
     eagerly, so it costs no extra graph tracing.
+
+    Examples::
+
+        >>> x, labels = np.eye(3, dtype="float32"), np.array([0, 1, 1])
+        >>> model = build_mlp((4,), inputs=3, classes=2, seed=0)
+        >>> model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+        >>> curve = EpochAccuracy(x, labels)
+        >>> _ = model.fit(x, labels, epochs=3, verbose=0, callbacks=[curve])
+        >>> len(curve.history)
+        3
     """
 
     def __init__(self, x, labels):
@@ -129,6 +152,14 @@ def timed_fit(model, *args, **kwargs) -> FitResult:
     It builds the optimizer's variables before the first call: otherwise TensorFlow
     creates them while tracing the training step and has to trace it twice, which
     for a small model can take longer than the training itself.
+
+    Examples::
+
+        >>> model = build_mlp((4,), inputs=3, classes=2, seed=0)
+        >>> model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+        >>> result = timed_fit(model, np.eye(3), np.array([0, 1, 1]), epochs=2)
+        >>> result.epochs, list(result.history), result.seconds > 0
+        (2, ['loss'], True)
     """
     kwargs.setdefault("verbose", 0)
     start = time.perf_counter()
@@ -149,6 +180,16 @@ def restart(model, seed: int) -> None:
     moment estimates) goes back to zero; its learning rate is kept. Unlike
     building and compiling a new model, this keeps the traced training step, which
     for a small model costs more time than a few epochs of training.
+
+    Examples::
+
+        >>> model = build_mlp((4,), inputs=3, classes=2, seed=0)
+        >>> model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+        >>> _ = model.fit(np.eye(3), np.array([0, 1, 1]), epochs=2, verbose=0)
+        >>> restart(model, 0)
+        >>> fresh = build_mlp((4,), inputs=3, classes=2, seed=0)
+        >>> all(np.array_equal(a, b) for a, b in zip(model.get_weights(), fresh.get_weights()))
+        True
     """
     seed_everything(seed)
     model.set_weights(keras.models.clone_model(model).get_weights())
@@ -164,6 +205,13 @@ def predict_eagerly(model, x, *, batch_size: int = 2000) -> np.ndarray:
 
     Unlike ``model.predict`` this traces no graph, which is faster for the one
     or two evaluations a small model gets.
+
+    Examples::
+
+        >>> model = build_mlp((4,), inputs=3, classes=2, seed=0)
+        >>> probabilities = predict_eagerly(model, np.eye(3, dtype="float32"), batch_size=2)
+        >>> probabilities.shape, np.allclose(probabilities.sum(axis=1), 1)
+        ((3, 2), True)
     """
     batches = [keras.ops.convert_to_numpy(model(x[i:i + batch_size], training=False))
                for i in range(0, len(x), batch_size)]
@@ -175,6 +223,14 @@ def accuracy(model, x, labels, *, batch_size: int = 2000) -> float:
 
     ``labels`` are class indices, or one-hot rows (then their arg-max is used).
     Works for models that output probabilities or logits alike.
+
+    Examples::
+
+        >>> model = build_mlp((4,), inputs=3, classes=2, seed=0)
+        >>> x = np.eye(3, dtype="float32")
+        >>> predicted = predict_eagerly(model, x).argmax(axis=1)
+        >>> accuracy(model, x, predicted), accuracy(model, x, 1 - predicted)
+        (1.0, 0.0)
     """
     labels = np.asarray(labels)
     if labels.ndim == 2:
@@ -191,6 +247,12 @@ def summary_text(model, *, line_length: int | None = None) -> str:
     Keras draws the summary with ``rich``, which in a Jupyter kernel also sends an
     HTML display (empty when ``print_fn`` is given); this captures and drops it, so
     that ``print(summary_text(model))`` leaves one plain-text output.
+
+    Examples::
+
+        >>> text = summary_text(build_mlp((4,), inputs=3, classes=2, name="tiny"))
+        >>> text.splitlines()[0], text.splitlines()[-3].strip()
+        ('Model: "tiny"', 'Total params: 26 (104.00 B)')
     """
     lines: list[str] = []
     try:

@@ -42,6 +42,13 @@ def article_004_layers() -> list[tuple[np.ndarray, np.ndarray]]:
     ``W`` has shape ``(n_out, n_in)``. With sigmoid hidden layers and an identity
     output, ``forward(ARTICLE_004_X, article_004_layers())`` is
     ``[0.31682708, 0.69627909]``.
+
+    Examples::
+
+        >>> [w.shape for w, b in article_004_layers()]
+        [(3, 2), (2, 3), (2, 2)]
+        >>> forward(ARTICLE_004_X, article_004_layers())
+        array([0.31682708, 0.69627909])
     """
     return [
         (np.array([[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]), np.array([0.1, 0.2, 0.3])),
@@ -55,6 +62,13 @@ def article_003_xor_layers() -> list[tuple[np.ndarray, np.ndarray]]:
 
     Hidden units ``z1 = 10 x1 + 10 x2 - 5`` and ``z2 = -10 x1 - 10 x2 + 15``, output
     ``y = 10 f(z1) + 10 f(z2) - 15``; use it with ``hidden="sigmoid", output="sigmoid"``.
+
+    Examples::
+
+        >>> corners = [[0, 0], [0, 1], [1, 0], [1, 1]]
+        >>> y = forward(corners, article_003_xor_layers(), hidden="sigmoid", output="sigmoid")
+        >>> y.round(4).ravel()
+        array([0.0072, 0.9924, 0.9924, 0.0072])
     """
     return [
         (np.array([[10.0, 10.0], [-10.0, -10.0]]), np.array([-5.0, 15.0])),
@@ -113,6 +127,15 @@ def dense(x, weights, bias, activation="identity") -> np.ndarray:
     and ``bias`` ``(n_out,)``; the result has shape ``(n_out,)`` or
     ``(batch, n_out)``. ``activation`` is a registry name (``"sigmoid"``,
     ``"relu"``, ...) or a function.
+
+    Examples::
+
+        >>> dense([1.0, 2.0], [[1.0, -1.0], [0.5, 0.5]], [0.0, 0.5], "relu")
+        array([0., 2.])
+        >>> dense([1.0, 2.0], np.ones((2, 3)), np.zeros(3))
+        Traceback (most recent call last):
+        ...
+        ValueError: dense: weights must have shape (n_out, 2) because x has 2 value(s) per example; got ...
     """
     a = _input_array(x)
     w, b = _layer_arrays(weights, bias, a.shape[-1], "dense", "x")
@@ -130,6 +153,14 @@ def forward(x, layers: Sequence, *, hidden="sigmoid", output="identity", return_
     ``x`` is one input ``(n_in,)`` or a batch ``(batch, n_in)``. Returns ``y``; with
     ``return_stages=True`` returns ``(y, stages)``, ``stages`` a dict
     ``{"u1": ..., "z1": ..., ..., "uL": ..., "y": ...}`` in order of computation.
+
+    Examples::
+
+        >>> y, stages = forward(ARTICLE_004_X, article_004_layers(), return_stages=True)
+        >>> list(stages)
+        ['u1', 'z1', 'u2', 'z2', 'u3', 'y']
+        >>> stages["u1"]  # W1 x + b1
+        array([0.3, 0.7, 1.1])
     """
     z = _input_array(x)
     if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence) or len(layers) == 0:

@@ -10,6 +10,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ._validation import as_float_array, integer
 from .registry import derivative, get
 
 #: One colour per role, so "function" and "derivative" look the same in every chapter.
@@ -99,6 +100,9 @@ def activation_grid(names, ncols: int = 3, x=None, *, with_derivative: bool = Tr
     and labels x only on the bottom row; ``title`` is the figure's title.
     """
     names = list(names)
+    if not names:
+        raise ValueError("names must list at least one activation")
+    ncols = integer(ncols, "ncols", minimum=1)
     nrows = -(-len(names) // ncols)
     if figsize is None:
         figsize = (4.0 * ncols, 3.0 * nrows)
@@ -200,13 +204,12 @@ def image_grid(images, title: str, *, ncols: int = 8, ax=None, vmin: float = -1.
     Values are shown on [vmin, vmax] (default [-1, 1], a GAN's tanh range: -1 black, 1 white),
     with ``gap`` pixels of white between tiles. CPU tensors work too. Returns ``ax``.
     """
-    arr = np.asarray(images, dtype=float)
+    arr, _ = as_float_array(images, "images")
     if arr.ndim == 4 and arr.shape[1] == 1:
         arr = arr[:, 0]
     if arr.ndim != 3 or len(arr) == 0:
         raise ValueError(f"images must have shape (N, H, W) or (N, 1, H, W) with N >= 1; got {arr.shape}")
-    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
-        raise ValueError(f"ncols must be a positive int; got {ncols!r}")
+    ncols = integer(ncols, "ncols", minimum=1)
     n, h, w = arr.shape
     ncols = min(ncols, n)
     nrows = -(-n // ncols)

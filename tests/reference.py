@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 import actlib
 from actlib.frameworks import import_keras
@@ -22,38 +21,28 @@ GRID = np.unique(np.concatenate([
     [-1e4, -1e3, -100, -50, -1e-4, -1e-8, 0.0, 1e-8, 1e-4, 50, 100, 1e3, 1e4],
 ]))
 
-TORCH = {
-    "step": lambda t: torch.heaviside(t, torch.zeros((), dtype=t.dtype)),
-    "identity": lambda t: t,
-    "sigmoid": torch.sigmoid,
-    "tanh": torch.tanh,
-    "relu": F.relu,
-    "leaky_relu": lambda t: F.leaky_relu(t, 0.01),
-    "elu": lambda t: F.elu(t, 1.0),
-    "selu": F.selu,
-    "swish": F.silu,
-    "softplus": F.softplus,
-    "gelu": lambda t: F.gelu(t, approximate="none"),
-    "gelu_tanh": lambda t: F.gelu(t, approximate="tanh"),
-    "mish": F.mish,
-    "softmax": lambda t: F.softmax(t, dim=-1),
-}
+def _torch_call(record, **params):
+    """The registry's PyTorch function, or its layer (weights in the input's dtype)."""
+    if record.torch_api.function is not None:
+        return record.torch_function(**params)
+    layer = record.torch_layer(**params)
+    return lambda t: layer.to(t.dtype)(t)
 
-KERAS = {
-    "identity": K.linear,
-    "sigmoid": K.sigmoid,
-    "tanh": K.tanh,
-    "relu": K.relu,
-    "leaky_relu": lambda x: K.leaky_relu(x, negative_slope=0.01),
-    "elu": lambda x: K.elu(x, alpha=1.0),
-    "selu": K.selu,
-    "swish": K.silu,
-    "softplus": K.softplus,
-    "gelu": lambda x: K.gelu(x, approximate=False),
-    "gelu_tanh": lambda x: K.gelu(x, approximate=True),
-    "mish": K.mish,
-    "softmax": lambda x: K.softmax(x, axis=-1),
-}
+
+def _keras_call(record, **params):
+    """The registry's Keras function, or its layer."""
+    if record.keras_api.function is not None:
+        return record.keras_function(**params)
+    return lambda x: record.keras_layer(dtype=keras.backend.standardize_dtype(x.dtype), **params)(x)
+
+
+#: The frameworks' functions, read from the registry (``torch_api``/``keras_api``).
+_FRAMEWORK_NAMES = [n for n in actlib.names() if actlib.get(n).torch_api is not None]
+TORCH = {name: _torch_call(actlib.get(name)) for name in _FRAMEWORK_NAMES}
+TORCH["gelu_tanh"] = _torch_call(actlib.get("gelu"), approximate=True)
+
+KERAS = {name: _keras_call(actlib.get(name)) for name in _FRAMEWORK_NAMES}
+KERAS["gelu_tanh"] = _keras_call(actlib.get("gelu"), approximate=True)
 
 
 def actlib_fn(name):
@@ -69,7 +58,7 @@ def inputs(name, dtype):
 
 
 def torch_values(name, x):
-    return TORCH[name](torch.from_numpy(x)).numpy()
+    return TORCH[name](torch.from_numpy(x)).detach().numpy()
 
 
 def keras_values(name, x):

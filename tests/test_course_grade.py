@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -25,6 +29,21 @@ def _check(source):
     return new_code_cell(source, metadata={"tags": ["self-check"]})
 
 
+# The grader's answers come from the book's self-check cells. The tests grade these two zoo
+# exercises: a book of the zoo chapter with only their self-checks keeps them independent of
+# exercises added to the chapter later.
+LABELS = ("zoo-softplus-derivative", "zoo-bounded-below")
+BOUNDED_BELOW = "set(actlib.names()) - {'identity', 'leaky_relu', 'maxout', 'prelu'}"  # a right answer
+
+
+def _two_exercise_book(folder: Path) -> Path:
+    zoo = nbs.read(ROOT / "chapters" / "zoo.ipynb")
+    zoo.cells = [c for c in zoo.cells if not nbs.is_self_check(c) or set(nbs.check_labels(c.source)) <= set(LABELS)]
+    labels = {label for c in zoo.cells for label in nbs.check_labels(c.source)}
+    assert labels == set(LABELS), labels
+    return _write(folder, "zoo.ipynb", zoo).parent
+
+
 def _write(folder: Path, name: str, nb) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, str(folder / name))
@@ -42,12 +61,13 @@ def test_grade_a_folder(tmp_path, capsys):
     # a crash before the first check, and the second check deleted (the grader re-adds it)
     _write(subs / "cat", "my_zoo.ipynb", _nb(
         new_markdown_cell("# zoo"), new_code_cell("def softplus_derivative(x):\n    return undefined_name"),
-        _check(CHECK_1), new_code_cell("bounded_below = set(actlib.names()) - {'identity', 'leaky_relu', 'maxout'}")))
+        _check(CHECK_1), new_code_cell(f"bounded_below = {BOUNDED_BELOW}")))
     # an edited self-check that would always pass is restored from the book
     _write(subs / "dan", "zoo.ipynb", _nb(
         new_code_cell("softplus_derivative = None"), _check('print("Correct (zoo-softplus-derivative)")\n' + CHECK_1)))
     csv_path = tmp_path / "grades.csv"
-    assert grade.main([str(subs), "--csv", str(csv_path), "--timeout", "120", "--jobs", "2"]) == 0
+    book = _two_exercise_book(tmp_path / "book")
+    assert grade.main([str(subs), "--book", str(book), "--csv", str(csv_path), "--timeout", "120", "--jobs", "2"]) == 0
     out = capsys.readouterr().out
     rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if ".ipynb" in line}
     assert rows["ann/zoo.ipynb"] == ["pass", "wrong", "1/2"]
@@ -66,7 +86,8 @@ def test_plan_replaces_check_cells_by_observations():
     book = plan.book_answers(ROOT / "chapters")
     assert book["03_activation_functions"]["activations-maxout-square"] == "(weights, biases)"
     nb = _nb(new_code_cell("x = 1"), _check('print("Correct (zoo-softplus-derivative)")\n' + CHECK_1))
-    steps = plan.plan(nb, book["zoo"])
+    zoo = {label: book["zoo"][label] for label in LABELS}
+    steps = plan.plan(nb, zoo)
     assert [s.code for s in steps if s.observe is None] == ["import actlib\nimport numpy as np", "x = 1"]
     assert [s.observe for s in steps if s.observe] == [{"zoo-softplus-derivative": "softplus_derivative"},
                                                         {"zoo-bounded-below": "bounded_below"}]
@@ -74,5 +95,46 @@ def test_plan_replaces_check_cells_by_observations():
     assert "lambda: (softplus_derivative)" in code and "Correct" not in code
     # an untagged cell that defines an answer and checks it runs, and is observed after
     own = "def softplus_derivative(x):\n    return x\n" + CHECK_1
-    steps = plan.plan(_nb(new_code_cell(own)), book["zoo"])
+    steps = plan.plan(_nb(new_code_cell(own)), zoo)
     assert steps[1].code == own and steps[2].observe == {"zoo-softplus-derivative": "softplus_derivative"}
+
+
+def _installed_copy(tmp_path: Path) -> Path:
+    """actlib as ``pip install`` leaves it: the package alone in a site folder, no book around it."""
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "actlib", site / "actlib", ignore=shutil.ignore_patterns("__pycache__"))
+    return site
+
+
+def _grade(args, site: Path, cwd: Path):
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    return subprocess.run([sys.executable, "-m", "actlib.course.grade", *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_an_installed_grader_needs_book_and_says_so(tmp_path):
+    site = _installed_copy(tmp_path)
+    _write(tmp_path / "submissions" / "ann", "zoo.ipynb", _nb(_check(CHECK_1)))
+    proc = _grade([tmp_path / "submissions"], site, cwd=tmp_path)
+    assert proc.returncode == 2 and "--book" in proc.stderr, proc.stderr[-2000:]
+    proc = _grade([tmp_path / "submissions", "--book", tmp_path], site, cwd=tmp_path)
+    assert proc.returncode == 2 and f"no chapter notebooks in {tmp_path}" in proc.stderr, proc.stderr[-2000:]
+    assert grade.default_book(tmp_path) == ROOT / "chapters"  # a checkout's grader finds its own chapters
+
+
+def test_an_installed_grader_grades_with_explicit_paths(tmp_path):
+    """Run from outside the checkout, with actlib installed elsewhere: the kernel imports that
+    actlib (the answer is wiped if it does not) and the verdicts come from ``--book``."""
+    site = _installed_copy(tmp_path)
+    uses_the_copy = (f"if not actlib.__file__.startswith({str(site)!r}):\n"
+                     "    softplus_derivative = None  # the kernel imported another actlib")
+    _write(tmp_path / "submissions" / "ann", "zoo.ipynb", _nb(
+        new_code_cell("def softplus_derivative(x):\n    return 1 / (1 + np.exp(-np.asarray(x, float)))"),
+        new_code_cell(uses_the_copy), _check(CHECK_1), new_code_cell("bounded_below = {'relu'}"), _check(CHECK_2)))
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    book = _two_exercise_book(tmp_path / "book")
+    proc = _grade([tmp_path / "submissions", "--book", book, "--timeout", "120"], site, cwd=work)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    rows = {line.split()[0]: line.split()[1:] for line in proc.stdout.splitlines() if ".ipynb" in line}
+    assert rows["ann/zoo.ipynb"] == ["pass", "wrong", "1/2"], proc.stdout

@@ -47,6 +47,29 @@ def test_pipeline_prints_each_shape():
     assert texts(ax) == ["noise", "64 × 1 × 1", "block", "128 × 4 × 4"]
 
 
+@pytest.mark.parametrize("figsize", [(7.6, 5.0), (4.5, 3.0)])
+def test_pipeline_fits_its_labels(figsize):
+    # The shape column sits right of the widest box, and both columns stay inside the axes,
+    # whatever the labels' lengths (chapter 7 used to widen the x range by hand); in the
+    # narrow figure the font shrinks to make them fit.
+    _, ax = plt.subplots(figsize=figsize)
+    stages = [("noise z", (64, 1, 1)), ("ConvTranspose2d + BatchNorm2d + ReLU", (128, 4, 4)),
+              ("ConvTranspose2d", (1, 28, 28)), ("Tanh", (1, 28, 28))]
+    draw_pipeline(stages, ax=ax)
+    renderer = ax.figure.canvas.get_renderer()
+    ax.figure.draw(renderer)
+    frame = ax.get_window_extent(renderer)
+    labelled = [t for t in ax.texts if t.get_text()]   # the arrows are annotations without text
+    boxes = [t.get_bbox_patch().get_window_extent(renderer) for t in labelled[0::2]]
+    shapes = [t.get_window_extent(renderer) for t in labelled[1::2]]
+    widest_box_right = max(b.x1 for b in boxes)
+    assert all(s.x0 > widest_box_right for s in shapes)
+    assert len({round(s.x0, 3) for s in shapes}) == 1  # one column
+    for extent in boxes + shapes:
+        assert frame.x0 <= extent.x0 and extent.x1 <= frame.x1, (extent, frame)
+    assert (labelled[0].get_fontsize() == 10) == (figsize[0] == 7.6)
+
+
 @pytest.mark.parametrize(("call", "error", "message"), [
     (lambda: draw_network([]), TypeError, "non-empty list"),
     (lambda: draw_network([W1, W1]), ValueError, "takes 2 inputs but layer 1 has 3 units"),

@@ -80,13 +80,15 @@ def test_leaky_defaults_right(capsys):
 
 
 def test_leaky_defaults_wrong():
-    with pytest.raises(IncorrectAnswer, match="keras_layer: got -0.4.*negative_slope=0.3"):
-        actlib.check("activations-leaky-defaults", LEAKY | {"keras_layer": -0.4})
+    with pytest.raises(IncorrectAnswer, match="keras_function: got -0.2, which is not the unit's output"):
+        actlib.check("activations-leaky-defaults", LEAKY | {"keras_function": -0.2})  # x = -1: no inversion
     with pytest.raises(IncorrectAnswer, match="torch_true: got 0.0.*the identity"):
         actlib.check("activations-leaky-defaults", LEAKY | {"torch_true": 0.0})
+    with pytest.raises(IncorrectAnswer, match="keras_layer: got -0.3.*gives this one"):
+        actlib.check("activations-leaky-defaults", LEAKY | {"keras_layer": -0.3})
     with pytest.raises(IncorrectAnswer, match="answer with a dict"):
         actlib.check("activations-leaky-defaults", [-0.02, -0.6, -0.4, -2.0])
-    with pytest.raises(IncorrectAnswer, match="expected one number"):
+    with pytest.raises(IncorrectAnswer, match="expected"):
         actlib.check("activations-leaky-defaults", LEAKY | {"torch": "slope"})
     with pytest.raises(NotAnswered, match=r"fill in \['torch_true'\]"):
         actlib.check("activations-leaky-defaults", {k: v for k, v in LEAKY.items() if k != "torch_true"})
@@ -101,16 +103,37 @@ def tangents(k):
     return (2 * a).reshape(k, 1, 1), (-(a**2)).reshape(k, 1)
 
 
+def lowered_chords(k):
+    edges = np.linspace(-2, 2, k + 1)
+    left, right, h = edges[:-1], edges[1:], 4 / k
+    return (left + right).reshape(k, 1, 1), (-left * right - h**2 / 8).reshape(k, 1)
+
+
+def shifted_tangents(k):  # tangents at the midpoints of k intervals, raised by h^2/8: also optimal
+    h = 4 / k
+    a = np.linspace(-2 + h / 2, 2 - h / 2, k)
+    return (2 * a).reshape(k, 1, 1), (-(a**2) + h**2 / 8).reshape(k, 1)
+
+
 def test_maxout_square_right(capsys):
-    _correct("activations-maxout-square", tangents(10), capsys)
+    _correct("activations-maxout-square", lowered_chords(15), capsys)
+    _correct("activations-maxout-square", shifted_tangents(15), capsys)
+    w, b = lowered_chords(15)  # the pieces in any order
+    _correct("activations-maxout-square", (w[::-1], b[::-1]), capsys)
 
 
 def test_maxout_square_wrong():
-    with pytest.raises(IncorrectAnswer, match=r"largest error on \[-2, 2\] is 0.2500 at x = -1.500"):
-        actlib.check("activations-maxout-square", tangents(5))
-    with pytest.raises(IncorrectAnswer, match="at most 10 pieces; you used k = 11"):
-        actlib.check("activations-maxout-square", tangents(11))
-    w, b = tangents(10)
+    with pytest.raises(IncorrectAnswer, match=r"k = 10 pieces the largest error on \[-2, 2\] is 0.0494"):
+        actlib.check("activations-maxout-square", tangents(10))  # the old answer
+    with pytest.raises(IncorrectAnswer, match="largest error .* is 0.0204"):
+        actlib.check("activations-maxout-square", tangents(15))  # tangents: error on one side only
+    with pytest.raises(IncorrectAnswer, match="largest error .* is 0.0102"):
+        actlib.check("activations-maxout-square", lowered_chords(14))  # one piece too few: impossible
+    with pytest.raises(IncorrectAnswer, match="but fewer pieces can do it"):
+        actlib.check("activations-maxout-square", lowered_chords(16))
+    with pytest.raises(IncorrectAnswer, match="but fewer pieces can do it"):
+        actlib.check("activations-maxout-square", tangents(22))
+    w, b = lowered_chords(15)
     with pytest.raises(IncorrectAnswer, match=r"biases must have shape \(k, 1\)"):
         actlib.check("activations-maxout-square", (w, b.ravel()))
     with pytest.raises(IncorrectAnswer, match=r"weights must have shape \(k, 1, 1\)"):
@@ -119,6 +142,84 @@ def test_maxout_square_wrong():
         actlib.check("activations-maxout-square", w)
     with pytest.raises(NotAnswered):
         actlib.check("activations-maxout-square", (None, None))
+
+
+# --- activations-log-sigmoid -------------------------------------------------------------------
+
+def log_sigmoid(z):
+    return np.minimum(z, 0) - np.log1p(np.exp(-np.abs(z)))
+
+
+def test_log_sigmoid_right(capsys):
+    _correct("activations-log-sigmoid", log_sigmoid, capsys)
+    _correct("activations-log-sigmoid", lambda z: -np.logaddexp(0, -z), capsys)  # NumPy's own, also exact
+
+
+def test_log_sigmoid_wrong():
+    with pytest.raises(IncorrectAnswer, match=r"returned -inf at z = -1000.0"):
+        actlib.check("activations-log-sigmoid", lambda z: np.log(actlib.sigmoid(z)))  # sigma underflows
+    with pytest.raises(IncorrectAnswer, match="exp overflowed"):
+        actlib.check("activations-log-sigmoid", lambda z: -np.log1p(np.exp(-z)))  # e^1000
+    with pytest.raises(IncorrectAnswer, match=r"log_sigmoid\(40.0\) = 0.0, but it is -4.24"):
+        actlib.check("activations-log-sigmoid", lambda z: np.minimum(z, 0) - np.log(1 + np.exp(-np.abs(z))))
+    with pytest.raises(IncorrectAnswer, match="values are off"):
+        actlib.check("activations-log-sigmoid", lambda z: np.minimum(z, 0) + np.log1p(np.exp(-np.abs(z))))
+    with pytest.raises(IncorrectAnswer, match="expected shape"):
+        actlib.check("activations-log-sigmoid", lambda z: log_sigmoid(z)[:3])
+    with pytest.raises(NotAnswered):
+        actlib.check("activations-log-sigmoid", _stub)
+
+
+# --- zoo-swish-minimum (the zoo's hard exercise) ---------------------------------------------
+
+def swish_minimum(beta):
+    u = 0.5  # W(1/e) by Newton's method
+    for _ in range(50):
+        u -= (u * math.exp(u) - math.exp(-1)) / ((u + 1) * math.exp(u))
+    return (-1 - u) / beta, -u / beta
+
+
+def test_swish_minimum_right(capsys):
+    _correct("zoo-swish-minimum", swish_minimum, capsys)
+    # any correct method: fixed-point iteration x = -(1 + e^x) for beta = 1, then scaling
+    def by_fixed_point(beta):
+        x = -1.0
+        for _ in range(200):
+            x = -(1 + math.exp(x))
+        return np.array([x / beta, (x + 1) / beta])
+
+    _correct("zoo-swish-minimum", by_fixed_point, capsys)
+    for beta in (0.3, 1.0, 7.0):  # the book's numbers are the minimum of actlib.swish
+        x_min, f_min = swish_minimum(beta)
+        x = np.linspace(x_min - 1e-3, x_min + 1e-3, 2001)
+        assert abs(x[np.argmin(actlib.swish(x, beta=beta))] - x_min) < 2e-6
+        assert math.isclose(actlib.swish(x_min, beta=beta), f_min, rel_tol=1e-15)
+
+
+def test_swish_minimum_wrong():
+    with pytest.raises(IncorrectAnswer, match="the position for beta = 1"):
+        actlib.check("zoo-swish-minimum", lambda beta: swish_minimum(1.0))
+    with pytest.raises(IncorrectAnswer, match="moves the other way"):
+        actlib.check("zoo-swish-minimum", lambda beta: (swish_minimum(1.0)[0] * beta, swish_minimum(beta)[1]))
+
+    def by_grid(beta):
+        x = np.linspace(-10 / beta, 0, 100_001)
+        y = actlib.swish(x, beta=beta)
+        return x[np.argmin(y)], y.min()
+
+    with pytest.raises(IncorrectAnswer, match="a grid is not enough"):
+        actlib.check("zoo-swish-minimum", by_grid)
+    with pytest.raises(IncorrectAnswer, match=r"expected shape \(2,\)"):
+        actlib.check("zoo-swish-minimum", lambda beta: swish_minimum(beta)[0])
+    with pytest.raises(NotAnswered):
+        actlib.check("zoo-swish-minimum", _stub)
+
+
+def test_bounded_below_counts_prelu_as_unbounded(capsys):
+    right = set(actlib.names()) - {"identity", "leaky_relu", "prelu", "maxout"}
+    _correct("zoo-bounded-below", right, capsys)
+    with pytest.raises(IncorrectAnswer, match=r"\['prelu'\] can go to -infinity"):
+        actlib.check("zoo-bounded-below", right | {"prelu"})
 
 
 # --- gradients-central-difference -------------------------------------------------------------
@@ -145,13 +246,19 @@ def test_central_difference_wrong():
 # --- gradients-sigmoid-bound ------------------------------------------------------------------
 
 def test_sigmoid_bound(capsys):
-    _correct("gradients-sigmoid-bound", 0.25**10, capsys)
-    with pytest.raises(IncorrectAnswer, match="you added the ten factors"):
-        actlib.check("gradients-sigmoid-bound", 2.5)
-    with pytest.raises(IncorrectAnswer, match="one layer's bound"):
-        actlib.check("gradients-sigmoid-bound", 0.25)
+    _correct("gradients-sigmoid-bound", 15, capsys)
+    _correct("gradients-sigmoid-bound", 15.0, capsys)
+    _correct("gradients-sigmoid-bound", np.array([15]), capsys)
+    with pytest.raises(IncorrectAnswer, match="whole number of layers"):
+        actlib.check("gradients-sigmoid-bound", 9 / math.log10(4))
+    with pytest.raises(IncorrectAnswer, match="still above 1e-9; one more layer"):
+        actlib.check("gradients-sigmoid-bound", 14)
+    with pytest.raises(IncorrectAnswer, match="smallest such depth"):
+        actlib.check("gradients-sigmoid-bound", 16)
+    with pytest.raises(IncorrectAnswer, match="not 0.5"):
+        actlib.check("gradients-sigmoid-bound", 30)
     with pytest.raises(IncorrectAnswer, match="is not it"):
-        actlib.check("gradients-sigmoid-bound", 1e-5)
+        actlib.check("gradients-sigmoid-bound", 0.25**10)
     with pytest.raises(IncorrectAnswer, match="expected one number"):
         actlib.check("gradients-sigmoid-bound", "tiny")
 
@@ -187,3 +294,49 @@ def test_he_std(capsys):
         actlib.check("gradients-he-std", 1 / 16)
     with pytest.raises(IncorrectAnswer, match="2 / fan_in"):
         actlib.check("gradients-he-std", 0.1)
+
+
+# --- gradients-deep-sigmoid (trains three small networks: a few seconds) -----------------------
+
+def _ten_layers(activation, seed):
+    from actlib.gradients import deep_mlp
+
+    return deep_mlp(activation, depth=10, width=64, in_features=784, out_features=10, init="xavier", seed=seed)
+
+
+def deep_sigmoid_network(seed):
+    from actlib.depth import sigmoid_twin
+
+    return sigmoid_twin(_ten_layers("tanh", seed))
+
+
+def test_deep_sigmoid_right(capsys):
+    _correct("gradients-deep-sigmoid", deep_sigmoid_network, capsys)
+
+
+def test_deep_sigmoid_wrong():
+    from torch import nn
+
+    from actlib.depth import evaluate, mnist_subsets, train
+
+    with pytest.raises(IncorrectAnswer, match="target is 75%"):  # Xavier alone: the gradient vanishes
+        actlib.check("gradients-deep-sigmoid", lambda seed: _ten_layers("sigmoid", seed))
+    with pytest.raises(IncorrectAnswer, match="contains Tanh"):  # not a sigmoid network
+        actlib.check("gradients-deep-sigmoid", lambda seed: _ten_layers("tanh", seed))
+    with pytest.raises(IncorrectAnswer, match="contains BatchNorm1d"):
+        from actlib.depth import rescued_mlp
+
+        actlib.check("gradients-deep-sigmoid", lambda seed: rescued_mlp(
+            "sigmoid", depth=10, width=64, in_features=784, out_features=10, seed=seed, batch_norm=True))
+    with pytest.raises(IncorrectAnswer, match="expected 10 nn.Linear layers"):
+        actlib.check("gradients-deep-sigmoid", lambda seed: _ten_layers("sigmoid", seed)[:-2])
+    with pytest.raises(IncorrectAnswer, match="should return an nn.Sequential"):
+        actlib.check("gradients-deep-sigmoid", lambda seed: nn.Linear(784, 10))
+    # A network trained beforehand is not an initialisation:
+    (x, y), (xv, yv) = mnist_subsets()
+    trained = train(deep_sigmoid_network(0), x, y, lr=0.1, steps=300, optimizer="sgd")
+    assert evaluate(trained, xv, yv)[1] > 0.5
+    with pytest.raises(IncorrectAnswer, match="before any training"):
+        actlib.check("gradients-deep-sigmoid", lambda seed: trained)
+    with pytest.raises(NotAnswered):
+        actlib.check("gradients-deep-sigmoid", _stub)

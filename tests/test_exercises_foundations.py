@@ -11,7 +11,7 @@ from actlib.exercises import IncorrectAnswer, NotAnswered, exercises
 INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 FOUNDATION_CHAPTERS = ("perceptron", "xor", "forward")
 #: The checks whose answer is a function: a stub there is a function that raises NotImplementedError.
-FUNCTION_ANSWERS = {"xor-collapse", "forward-new-size", "forward-parameter-count"}
+FUNCTION_ANSWERS = {"xor-collapse", "forward-new-size", "forward-parameter-count", "forward-jacobian"}
 
 
 def _raises_not_implemented(*args, **kwargs):
@@ -82,6 +82,31 @@ def test_perceptron_xnor():
         actlib.check("perceptron-xnor", right[0][0])
 
 
+def test_perceptron_margin():
+    actlib.check("perceptron-margin", [2.0, 2.0, -3.0])
+    actlib.check("perceptron-margin", np.array([2.0, 2.0, -3.0]) / np.sqrt(17) * 5)   # any positive multiple
+    with pytest.raises(IncorrectAnswer, match=r"margin 0.107833, but a larger one exists.*\[\(0, 1\), \(1, 0\)\]"):
+        actlib.check("perceptron-margin", [1.0, 1.0, -1.2])
+    with pytest.raises(IncorrectAnswer, match=r"input \(1, 0\) \(target 0\) is on the line"):
+        actlib.check("perceptron-margin", [2.0, 1.0, -2.0])   # the rule's own AND: one corner on the line
+    with pytest.raises(IncorrectAnswer, match="does not separate AND"):
+        actlib.check("perceptron-margin", [-2.0, -2.0, 3.0])
+    with pytest.raises(IncorrectAnswer, match="non-zero"):
+        actlib.check("perceptron-margin", [0.0, 0.0, 0.0])
+    actlib.check("perceptron-margin", (np.array([2.0, 2.0]), -3.0))   # as a pair (w, b)
+    with pytest.raises(IncorrectAnswer, match=r"expected shape \(3,\)"):
+        actlib.check("perceptron-margin", [2.0, 2.0, -3.0, 0.0])
+
+
+def test_no_direction_beats_the_best_and_margin():
+    from actlib.exercises.perceptron import AND_BEST_MARGIN, _and_examples
+
+    folded, signs = _and_examples()
+    directions = np.random.default_rng(0).normal(size=(200_000, 3))
+    margins = (signs[:, None] * (folded @ directions.T)).min(axis=0) / np.linalg.norm(directions, axis=1)
+    assert margins.max() <= AND_BEST_MARGIN + 1e-12 and margins.max() > AND_BEST_MARGIN - 0.01
+
+
 # --- chapter 2: XOR ------------------------------------------------------------------------
 
 RELU_XOR = [(np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([0.0, -1.0])),
@@ -131,15 +156,67 @@ def test_xor_collapse():
         actlib.check("xor-collapse", lambda layers: layers[0][0])
 
 
+AND_OR_XOR = [(np.array([[10.0, 10.0], [10.0, 10.0]]), np.array([-5.0, -15.0])),
+              (np.array([[10.0, -10.0]]), np.array([-5.0]))]
+
+
 def test_xor_hidden_gates():
-    actlib.check("xor-hidden-gates", ("OR", "NAND", "AND"))
-    actlib.check("xor-hidden-gates", ["or", "nand", "and"])
-    with pytest.raises(IncorrectAnswer, match="hidden unit 2 is not AND"):
-        actlib.check("xor-hidden-gates", ("OR", "AND", "AND"))
-    with pytest.raises(IncorrectAnswer, match="the output unit is not XOR"):
-        actlib.check("xor-hidden-gates", ("OR", "NAND", "XOR"))
-    with pytest.raises(IncorrectAnswer, match="answer with three gate names"):
-        actlib.check("xor-hidden-gates", "OR NAND AND")
+    actlib.check("xor-hidden-gates", AND_OR_XOR)
+    swapped = [(AND_OR_XOR[0][0], AND_OR_XOR[0][1][::-1].copy()), (np.array([[-10.0, 10.0]]), np.array([-5.0]))]
+    actlib.check("xor-hidden-gates", swapped)
+    with pytest.raises(IncorrectAnswer, match="your hidden units compute NAND and OR.*one should be OR, the other AND"):
+        actlib.check("xor-hidden-gates", actlib.network.article_003_xor_layers())
+    forgot_the_bias = [AND_OR_XOR[0], (AND_OR_XOR[1][0], np.array([-15.0]))]
+    with pytest.raises(IncorrectAnswer, match="output against the hand-set one's.*must compensate"):
+        actlib.check("xor-hidden-gates", forgot_the_bias)
+    with pytest.raises(IncorrectAnswer, match="must have one unit"):
+        actlib.check("xor-hidden-gates", [AND_OR_XOR[0], (np.ones((2, 2)), np.zeros(2))])
+    with pytest.raises(IncorrectAnswer, match="answer with two layers"):
+        actlib.check("xor-hidden-gates", ("OR", "AND", "XOR"))
+
+
+def _xor_failure_rates(widths, seeds=range(100), max_iterations=2000, tolerance=0.1):
+    """Chapter 2's training, 100 seeds at once: the fraction never within ``tolerance`` of XOR."""
+    x, t = INPUTS, np.array([0.0, 1.0, 1.0, 0.0])
+    rates = {}
+    for n in widths:
+        starts = [np.random.default_rng(seed) for seed in seeds]
+        starts = [(rng.normal(size=(n, 2)), rng.normal(size=(1, n))[0]) for rng in starts]
+        W1, W2 = np.stack([s[0] for s in starts]), np.stack([s[1] for s in starts])
+        b1, b2 = np.zeros((len(seeds), n)), np.zeros(len(seeds))
+        solved = np.zeros(len(seeds), dtype=bool)
+        for _ in range(max_iterations + 1):
+            z1 = actlib.sigmoid(np.einsum("ij,snj->sin", x, W1) + b1[:, None, :])
+            y = actlib.sigmoid(np.einsum("sin,sn->si", z1, W2) + b2[:, None])
+            solved |= np.all(np.abs(y - t) < tolerance, axis=1)
+            if solved.all():
+                break
+            step = (~solved).astype(float)
+            delta2 = (y - t) / len(x) * step[:, None]
+            delta1 = delta2[:, :, None] * W2[:, None, :] * z1 * (1 - z1)
+            W2 -= np.einsum("si,sin->sn", delta2, z1)
+            b2 -= delta2.sum(axis=1)
+            W1 -= np.einsum("sin,ij->snj", delta1, x)
+            b1 -= delta1.sum(axis=1)
+        rates[n] = 1 - solved.mean()
+    return rates
+
+
+def test_xor_width_failures():
+    from actlib.exercises.xor import XOR_FAILURE_RATES
+
+    measured = _xor_failure_rates(XOR_FAILURE_RATES)
+    assert all(abs(measured[n] - rate) < 1e-9 for n, rate in XOR_FAILURE_RATES.items()), measured
+    actlib.check("xor-width-failures", XOR_FAILURE_RATES)
+    actlib.check("xor-width-failures", {2: 0.30, 3: np.float64(0.07), 4: 0.0, 8: 0, 16: 0.0})
+    with pytest.raises(IncorrectAnswer, match=r"give a fraction of the 100 seeds \(0.25, not 25\)"):
+        actlib.check("xor-width-failures", {2: 31, 3: 6, 4: 1, 8: 0})
+    with pytest.raises(IncorrectAnswer, match=r"failure_rate\[2\] = 0.375 is not what the chapter's recipe gives"):
+        actlib.check("xor-width-failures", {2: 0.375, 3: 0.06, 4: 0.01, 8: 0.0})   # the 8-seed estimate
+    with pytest.raises(IncorrectAnswer, match=r"no rate for width\(s\) \[8\]"):
+        actlib.check("xor-width-failures", {2: 0.31, 3: 0.06, 4: 0.01})
+    with pytest.raises(IncorrectAnswer, match="answer with a dict"):
+        actlib.check("xor-width-failures", [0.31, 0.06, 0.01, 0.0])
 
 
 # --- chapter 4: forward propagation --------------------------------------------------------
@@ -175,21 +252,80 @@ def test_forward_parameter_count():
 
 
 def test_forward_keras_kernel():
-    w2 = actlib.network.article_004_layers()[1][0]
-    actlib.check("forward-keras-kernel", w2.T)
-    with pytest.raises(IncorrectAnswer, match=r"that is W2 itself, shape \(2, 3\).*PyTorch's layout"):
-        actlib.check("forward-keras-kernel", w2)
-    with pytest.raises(IncorrectAnswer, match=r"kernel of shape \(3, 2\); got \(6,\)"):
-        actlib.check("forward-keras-kernel", w2.ravel())
+    layers = actlib.network.article_004_layers()
+    reshaped = [(W.reshape(W.shape[1], W.shape[0]).T, b) for W, b in layers]
+    expected = actlib.network.forward(actlib.network.ARTICLE_004_X, reshaped)
+    actlib.check("forward-keras-kernel", expected)
+    actlib.check("forward-keras-kernel", [0.38694802, 0.6273268])
+    with pytest.raises(IncorrectAnswer, match="that is the output with correct kernels"):
+        actlib.check("forward-keras-kernel", [0.31682708, 0.69627909])
+    only_square_right = [(W.reshape(W.shape[1], W.shape[0]).T, b) for W, b in layers[:2]] + [layers[2]]
     with pytest.raises(IncorrectAnswer, match="values are off"):
-        actlib.check("forward-keras-kernel", w2.reshape(3, 2))
+        actlib.check("forward-keras-kernel", actlib.network.forward(actlib.network.ARTICLE_004_X, only_square_right))
+    with pytest.raises(IncorrectAnswer, match="reshaped_output"):
+        actlib.check("forward-keras-kernel", "0.387 0.627")
 
 
 def test_forward_sigmoid_output():
-    actlib.check("forward-sigmoid-output", [0.57855079, 0.66736228])
-    with pytest.raises(IncorrectAnswer, match="that is the identity output u3"):
-        actlib.check("forward-sigmoid-output", np.array([0.31682708, 0.69627909]))
+    layers = actlib.network.article_004_layers()
+    _, stages = actlib.network.forward(actlib.network.ARTICLE_004_X, layers, return_stages=True)
+    b3 = np.log(stages["y"] / (1 - stages["y"])) - layers[2][0] @ stages["z2"]
+    actlib.check("forward-sigmoid-output", b3)
+    printed = np.array([0.31682708, 0.69627909])   # from the article's rounded output: also right
+    actlib.check("forward-sigmoid-output", np.log(printed / (1 - printed)) - layers[2][0] @ stages["z2"])
+    assert np.allclose(actlib.sigmoid(layers[2][0] @ stages["z2"] + b3), stages["y"])
+    with pytest.raises(IncorrectAnswer, match=r"with b3 = \[0.1, 0.2\] the sigmoid output is \[0.578551"):
+        actlib.check("forward-sigmoid-output", layers[2][1])
+    with pytest.raises(IncorrectAnswer, match="invert it"):
+        actlib.check("forward-sigmoid-output", actlib.sigmoid(stages["y"]) - layers[2][0] @ stages["z2"])
+    with pytest.raises(IncorrectAnswer, match=r"expected shape \(2,\)"):
+        actlib.check("forward-sigmoid-output", b3[:1])
+
+
+def _article_jacobian(x):
+    """dy/dx of article 004's network for each row of x: W3 D2 W2 D1 W1."""
+    (w1, _), (w2, _), (w3, _) = layers = actlib.network.article_004_layers()
+    _, s = actlib.network.forward(x, layers, return_stages=True)
+    d1, d2 = s["z1"] * (1 - s["z1"]), s["z2"] * (1 - s["z2"])
+    return np.stack([w3 @ (d2[n][:, None] * w2) @ (d1[n][:, None] * w1) for n in range(len(x))])
+
+
+def test_forward_jacobian():
+    layers = actlib.network.article_004_layers()
+    (w1, _), (w2, _), (w3, _) = layers
+    jacobian = _article_jacobian
+
+    def central_differences(x, h=1e-5):
+        columns = [(actlib.network.forward(x + h * e, layers) - actlib.network.forward(x - h * e, layers)) / (2 * h)
+                   for e in np.eye(2)]
+        return np.stack(columns, axis=-1)
+
+    actlib.check("forward-jacobian", jacobian)
+    actlib.check("forward-jacobian", central_differences)   # a correct answer, however computed
+    with pytest.raises(IncorrectAnswer, match="each of your 2 x 2 matrices is transposed"):
+        actlib.check("forward-jacobian", lambda x: np.swapaxes(jacobian(x), 1, 2))
+    with pytest.raises(IncorrectAnswer, match=r"must have shape \(5, 2, 2\): one 2 x 2 matrix per example"):
+        actlib.check("forward-jacobian", lambda x: jacobian(x)[0])
     with pytest.raises(IncorrectAnswer, match="values are off"):
-        actlib.check("forward-sigmoid-output", [0.6, 0.7])
-    with pytest.raises(IncorrectAnswer, match="answer with a NumPy array"):
-        actlib.check("forward-sigmoid-output", {"a": 1})
+        actlib.check("forward-jacobian", lambda x: np.stack([w3 @ w2 @ w1] * len(x)))   # forgot sigma'
+
+
+def test_the_grader_agrees_on_the_new_checks():
+    """The grader judges the new checks from observed data (no reader code runs there) as the notebook does."""
+    import json
+
+    from actlib.exercises import judge, observe
+    from actlib.exercises._wire import dumps
+
+    jacobian = _article_jacobian
+
+    cases = [("perceptron-margin", [2.0, 2.0, -3.0], "pass"), ("perceptron-margin", [1.0, 1.0, -1.2], "wrong"),
+             ("xor-hidden-gates", AND_OR_XOR, "pass"), ("xor-hidden-gates", ("OR", "NAND", "AND"), "wrong"),
+             ("xor-width-failures", {2: 0.31, 3: 0.06, 4: 0.01, 8: 0.0}, "pass"),
+             ("xor-width-failures", {2: 0.375, 3: 0.06, 4: 0.01, 8: 0.0}, "wrong"),
+             ("forward-keras-kernel", [0.31682708, 0.69627909], "wrong"),
+             ("forward-jacobian", jacobian, "pass"), ("forward-jacobian", lambda x: jacobian(x)[0], "wrong"),
+             ("forward-jacobian", _raises_not_implemented, "todo")]
+    for label, answer, expected in cases:
+        observation = json.loads(dumps({label: observe(label, answer)}))[label]
+        assert judge(label, observation)[0] == expected, (label, judge(label, observation))

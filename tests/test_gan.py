@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch import nn
 
-from actlib import gan
+from actlib import gan, torch_tools
 
 
 @pytest.fixture(autouse=True)
@@ -220,6 +220,44 @@ def test_train_gan_records_losses_and_snapshots():
     assert h2 is h and h.steps == 6 and 6 in h.snapshots
 
 
+def test_history_records_the_discriminators_verdicts():
+    torch.manual_seed(1)
+    g, d = gan.Generator(nz=8, ngf=4), gan.Discriminator(ndf=4)
+    images = torch.rand(40, 1, 28, 28) * 2 - 1
+    h = gan.train_gan(g, d, images, steps=5, batch_size=8, progress=False)
+    assert len(h.d_real) == len(h.d_fake) == len(h.d_fake_g) == h.steps == 5
+    assert all(0 < p < 1 for p in h.d_real + h.d_fake + h.d_fake_g)
+    # With real_label=1 the losses are batch means of -log D(x) - log(1 - D(G(z))) and of
+    # -log D(G(z)); by Jensen's inequality they are at least -log of the mean verdicts.
+    for d_loss, d_real, d_fake in zip(h.d_loss, h.d_real, h.d_fake, strict=True):
+        assert d_loss >= -math.log(d_real) - math.log(1 - d_fake) - 1e-6
+    for g_loss, d_fake_g in zip(h.g_loss, h.d_fake_g, strict=True):
+        assert g_loss >= -math.log(d_fake_g) - 1e-6
+        assert g_loss < -math.log(d_fake_g) + 0.5   # and close to it: the verdicts of one batch agree
+
+
+def test_train_gan_matches_the_public_steps():
+    # Recording the verdicts must not change the training: the same run with the public step functions
+    images = torch.rand(40, 1, 28, 28) * 2 - 1
+
+    def networks():
+        torch.manual_seed(2)
+        return gan.Generator(nz=8, ngf=4), gan.Discriminator(ndf=4)
+
+    g, d = networks()
+    h = gan.train_gan(g, d, images, steps=3, batch_size=8, real_label=0.9, seed=5, progress=False)
+    g, d = networks()
+    opt_g, opt_d = gan.adam(g), gan.adam(d)
+    rng = torch.Generator().manual_seed(5)
+    d_losses, g_losses = [], []
+    for _ in range(3):
+        real = images[torch.randint(len(images), (8,), generator=rng)]
+        fake = g(torch.randn(8, 8, generator=rng))
+        d_losses.append(gan.discriminator_step(d, opt_d, real, fake, real_label=0.9))
+        g_losses.append(gan.generator_step(d, opt_g, fake))
+    assert h.d_loss == d_losses and h.g_loss == g_losses
+
+
 def test_train_gan_is_repeatable():
     def run():
         torch.manual_seed(3)
@@ -325,16 +363,38 @@ def test_score_samples_counts_confident_labels_and_digits():
         gan.score_samples(_Fixed(logits), torch.zeros(5, 28, 28))
 
 
+def test_confident_labels_mark_the_unsure_images():
+    logits = torch.full((4, 10), -10.0)
+    logits[0, 3] = logits[2, 9] = 10.0    # sure: 3 and 9
+    logits[1, 1] = logits[1, 2] = 10.0    # torn between 1 and 2: not confident
+    labels = gan.confident_labels(_Fixed(logits), torch.zeros(4, 1, 28, 28))
+    assert labels.tolist() == [3, -1, 9, -1]
+    assert gan.confident_labels(_Fixed(logits), torch.zeros(4, 1, 28, 28), threshold=0.4).tolist() == [3, 1, 9, -1]
+    with pytest.raises(ValueError, match=r"threshold must be a probability in \(0, 1\]"):
+        gan.confident_labels(_Fixed(logits), torch.zeros(4, 1, 28, 28), threshold=0.0)
+
+
 def test_classifier_learns_a_trivial_task():
     images = torch.zeros(64, 1, 28, 28)
     labels = torch.arange(64) % 2
     images[labels == 1, :, :14] = 1.0  # class 1: top half lit
-    model = gan.mnist_classifier()
-    losses = gan.train_classifier(model, images, labels.numpy(), epochs=5, batch_size=16)
+    model = torch_tools.mnist_classifier()
+    losses = torch_tools.train_classifier(model, images, labels.numpy(), epochs=5, batch_size=16)
     assert losses[-1] < losses[0]
-    assert gan.accuracy(model, images, labels) == 1.0
+    assert torch_tools.accuracy(model, images, labels) == 1.0
     with pytest.raises(ValueError, match="differ in length"):
-        gan.train_classifier(model, images, labels[:10])
+        torch_tools.train_classifier(model, images, labels[:10])
+    with pytest.raises(ValueError, match="differ in length"):
+        torch_tools.accuracy(model, images, labels[:10])
+    with pytest.raises(TypeError, match="epochs must be a positive int; got float"):
+        torch_tools.train_classifier(model, images, labels, epochs=2.0)
+
+
+def test_the_classifier_helpers_left_gan():
+    # issue 14: the PyTorch twin of keras_tools lives in torch_tools, not in the GAN module
+    for name in ("mnist_classifier", "train_classifier", "predict_proba", "accuracy"):
+        assert not hasattr(gan, name), name
+        assert callable(getattr(torch_tools, name))
 
 
 def test_image_grid_tiles_images():

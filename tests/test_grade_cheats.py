@@ -22,7 +22,7 @@ CHECK_2 = 'actlib.check("zoo-bounded-below", bounded_below)'
 STUBS = ("def softplus_derivative(x):\n    raise NotImplementedError\n\n\nbounded_below = None")
 WRONG = "def softplus_derivative(x):\n    return np.zeros_like(x)\n\n\nbounded_below = {'relu'}"
 RIGHT_INLINE = ('lambda x: 1 / (1 + np.exp(-np.asarray(x, float)))',
-                "set(actlib.names()) - {'identity', 'leaky_relu', 'maxout'}")
+                "set(actlib.names()) - {'identity', 'leaky_relu', 'maxout', 'prelu'}")
 
 
 def _check(source, outputs=()):
@@ -120,7 +120,11 @@ def graded(tmp_path_factory):
     write_submissions(folder)
     csv_path = folder.parent / "cheats.csv"
     # a short wall time and output cap, so that the endless and huge outputs stop quickly
-    argv = [str(folder), "--jobs", "2", "--timeout", "60", "--max-output", "2M", "--csv", str(csv_path)]
+    from tests.test_course_grade import _two_exercise_book
+
+    book = _two_exercise_book(folder.parent / "book")
+    argv = [str(folder), "--book", str(book), "--jobs", "2", "--timeout", "60", "--max-output", "2M",
+            "--csv", str(csv_path)]
     import contextlib
     import io
 

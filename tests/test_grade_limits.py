@@ -21,10 +21,11 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from actlib.course import grade, sandbox
+from tests.test_course_grade import _two_exercise_book
 from tests.test_grade_cheats import read_rows
 
 RIGHT = ("def softplus_derivative(x):\n    return 1 / (1 + np.exp(-np.asarray(x, float)))\n\n\n"
-         "bounded_below = set(actlib.names()) - {'identity', 'leaky_relu', 'maxout'}")
+         "bounded_below = set(actlib.names()) - {'identity', 'leaky_relu', 'maxout', 'prelu'}")
 CHECKS = ['actlib.check("zoo-softplus-derivative", softplus_derivative)',
           'actlib.check("zoo-bounded-below", bounded_below)']
 ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="a separate user and a network namespace need root")
@@ -73,8 +74,9 @@ def graded(tmp_path_factory):
     (folder / "scratch" / "keep.txt").write_text("keep")
     out, csv_path = io.StringIO(), folder.parent / "limits.csv"
     with contextlib.redirect_stdout(out):
-        assert grade.main([str(folder), "--jobs", "2", "--timeout", "40", "--memory", "1G", "--max-procs", "96",
-                           "--csv", str(csv_path)]) == 0
+        book = _two_exercise_book(folder.parent / "book")
+        assert grade.main([str(folder), "--book", str(book), "--jobs", "2", "--timeout", "40", "--memory", "1G",
+                           "--max-procs", "96", "--csv", str(csv_path)]) == 0
     server.close()
     rows = read_rows(csv_path)
     return rows, out.getvalue(), folder

@@ -1,11 +1,13 @@
 """actlib.interactive: every plotted value is actlib's, and the HTML renderer is safe."""
 
+import json
+
 import numpy as np
 import pytest
 
 import actlib
 from actlib import interactive
-from actlib.course.plotly_render import PLOTLY_MIME, PlotlyMimeRenderer, figure_html
+from actlib.course.plotly_render import PLOTLY_MIME, PlotlyMimeRenderer, figure_html, still_nodes
 
 pytest.importorskip("plotly")
 
@@ -79,8 +81,10 @@ def test_xor_surface_follows_the_network():
 
 
 def test_bad_arguments_are_refused():
-    with pytest.raises(ValueError, match="positive integer"):
+    with pytest.raises(ValueError, match="depth must be a positive int; got 0"):
         interactive.depth_gradient("relu", 0.0, 0)
+    with pytest.raises(TypeError, match="depth must be a positive int; got float"):
+        interactive.depth_gradient("relu", 0.0, 2.0)
     with pytest.raises(ValueError, match="start must be one of"):
         interactive.activation_explorer(start="softmax")
     with pytest.raises(ValueError, match="alt must be a sentence"):
@@ -93,3 +97,21 @@ def test_html_renderer_escapes_and_names_the_figure():
     assert "</script> chart" not in page.split("<script", 2)[1]  # the JSON cannot close its script early
     assert 'aria-label="A &quot;bar&quot; &lt;/script&gt; chart of one value"' in page
     assert ("html", PLOTLY_MIME, 25) in PlotlyMimeRenderer.mime_priority_overrides
+
+
+def test_html_has_a_still_for_readers_without_javascript(tmp_path):
+    figure = interactive.softmax_temperature()
+    spec = json.loads(figure.to_json())
+    spec["layout"]["meta"] = {"alt": "Softmax probabilities of two classes at one temperature"}
+
+    class Renderer:  # the one method of myst-nb's renderer that still_nodes uses
+        def write_file(self, path, content, exists_ok=False):
+            (tmp_path / path[0]).write_bytes(content)
+            return "/" + path[0]
+
+    raw_open, image, raw_close = still_nodes(Renderer(), spec)
+    assert (raw_open.astext(), raw_close.astext()) == ("<noscript>", "</noscript>")
+    written = tmp_path / image["uri"].lstrip("/")
+    # the same drawing as the notebook's still (show() stores still_png(figure) as image/png)
+    assert written.read_bytes() == interactive.still_png(figure, spec["layout"]["meta"]["alt"])
+    assert image["alt"].startswith("Softmax probabilities of two classes")

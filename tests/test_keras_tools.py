@@ -42,10 +42,15 @@ def test_build_mlp_seed_repeats_the_initial_weights():
     assert not np.array_equal(a[0], c[0])
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [({"hidden": (4, 0)}, "widths must be positive"),
-                                                 ({"dropout": 1.0}, r"dropout must be in \[0, 1\)")])
-def test_build_mlp_rejects_bad_arguments(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+@pytest.mark.parametrize(("kwargs", "error", "message"), [
+    ({"hidden": (4, 0)}, ValueError, r"hidden\[1\] must be a positive int; got 0"),
+    ({"hidden": (4, 2.5)}, TypeError, r"hidden\[1\] must be a positive int; got float 2.5"),
+    ({"inputs": 0}, ValueError, "inputs must be a positive int; got 0"),
+    ({"dropout": 1.0}, ValueError, r"dropout must be in \[0, 1\); got 1.0"),
+    ({"dropout": "0.2"}, TypeError, "dropout must be a real number; got str"),
+])
+def test_build_mlp_rejects_bad_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
         build_mlp(**kwargs)
 
 
@@ -54,7 +59,7 @@ def test_epoch_line_format():
     assert line == "epoch 3/10: loss 0.1235, accuracy 96.5%, val_loss 0.2000, val_accuracy 90.0%"
     assert EpochLine(keys=["val_accuracy", "nope"]).format(0, None, {"val_accuracy": 0.5}) == \
         "epoch 1: val_accuracy 50.0%"
-    with pytest.raises(ValueError, match="every must be >= 1"):
+    with pytest.raises(ValueError, match="every must be a positive int; got 0"):
         EpochLine(every=0)
 
 

@@ -1,11 +1,13 @@
 """Dtypes, scalars, extreme inputs, NaN, and errors for bad input."""
 
+import math
 import warnings
 
 import numpy as np
 import pytest
 
 import actlib
+from actlib._numerics import normal_cdf
 
 ELEMENTWISE = actlib.names(elementwise_only=True)
 EXTREMES = [-1e4, -710.0, -100.0, -1e-8, -0.0, 0.0, 1e-8, 100.0, 710.0, 1e4]
@@ -122,3 +124,27 @@ def test_maxout_is_the_max_over_affine_pieces():
 def test_maxout_shape_errors(x, w, b, message):
     with pytest.raises(ValueError, match=message):
         actlib.maxout(x, w, b)
+
+
+# The standard normal CDF behind exact GELU (scipy.special.ndtr, formerly a hand port
+# of Cephes' erf/erfc in actlib/_special.py, checked with the same tolerances).
+CDF_GRID = np.concatenate([np.linspace(-42, 42, 84001), np.geomspace(1e-300, 1, 300),
+                           -np.geomspace(1e-300, 1, 300)])
+
+
+def test_normal_cdf_matches_the_standard_library():
+    ours = normal_cdf(CDF_GRID)
+    via_erfc = np.array([0.5 * math.erfc(-v * math.sqrt(0.5)) for v in CDF_GRID])
+    significant = via_erfc > 1e-300
+    np.testing.assert_allclose(ours[significant], via_erfc[significant], rtol=1e-13)
+    near_0 = np.abs(CDF_GRID) < 1  # where Phi = (1 + erf(x / sqrt 2)) / 2 has no cancellation
+    via_erf = np.array([0.5 * (1 + math.erf(v * math.sqrt(0.5))) for v in CDF_GRID[near_0]])
+    np.testing.assert_allclose(ours[near_0], via_erf, rtol=1e-15, atol=0)
+
+
+def test_normal_cdf_underflows_gradually_and_keeps_special_values():
+    np.testing.assert_array_equal(normal_cdf(np.array([0.0, np.inf, -np.inf])), [0.5, 1.0, 0.0])
+    assert np.isnan(normal_cdf(np.array([np.nan]))[0])
+    # Phi(-38) = 2.885e-316 is subnormal: kept (scipy's ndtr alone would give 0)
+    assert normal_cdf(np.array([-38.0]))[0] == pytest.approx(2.88542835e-316, rel=1e-6)
+    assert normal_cdf(np.array([1.0], dtype=np.float32)).dtype == np.float32

@@ -119,3 +119,57 @@ def test_parameterised_relus_agree_with_torch(alpha):
                                   torch.nn.functional.leaky_relu(t, alpha).numpy())
     np.testing.assert_allclose(actlib.elu(GRID, alpha=alpha), torch.nn.functional.elu(t, alpha).numpy(),
                                rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("slope", [0.25, 0.1, -0.5, 2.0])
+def test_prelu_and_both_derivatives_agree_with_torch_autograd(slope):
+    x = np.unique(np.concatenate([GRID, [0.0]]))
+    t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    layer = actlib.get("prelu").torch_layer(slope=slope, dtype=torch.float64)
+    y = layer(t)
+    y.sum().backward()
+    np.testing.assert_array_equal(actlib.prelu(x, slope=slope), y.detach().numpy())
+    np.testing.assert_array_equal(actlib.derivative("prelu", x, slope=slope), t.grad.numpy())
+    # one shared slope: its gradient is the sum over the inputs of d f / d a = min(0, x)
+    np.testing.assert_allclose(actlib.prelu_slope_derivative(x).sum(), layer.weight.grad.item(), rtol=1e-12)
+    t_each = torch.tensor(x, dtype=torch.float64)
+    weight = torch.full_like(t_each, slope).requires_grad_(True)  # one slope per input
+    torch.nn.functional.prelu(t_each.reshape(1, -1), weight).sum().backward()
+    np.testing.assert_array_equal(actlib.prelu_slope_derivative(x), weight.grad.numpy())
+
+
+@pytest.mark.parametrize("slope", [0.25, 0.1])
+def test_prelu_and_both_derivatives_agree_with_keras(slope):
+    import tensorflow as tf
+
+    x = np.unique(np.concatenate([GRID, [0.0]])).reshape(-1, 1)  # a batch of one-feature samples
+    layer = actlib.get("prelu").keras_layer(slope=slope, dtype="float64")
+    variable = tf.Variable(x)
+    with tf.GradientTape(persistent=True) as tape:
+        y = layer(variable)
+        total = tf.reduce_sum(y)
+    (alpha,) = layer.trainable_weights
+    # Keras's Constant initializer stores the slope as float32 first: 0.1 becomes 0.10000000149...
+    stored_slope = float(np.float32(slope))
+    np.testing.assert_allclose(actlib.prelu(x, slope=stored_slope), y.numpy(), rtol=1e-15, atol=0)
+    ours, theirs = actlib.derivative("prelu", x, slope=stored_slope), tape.gradient(total, variable).numpy()
+    at_kink = x == 0
+    np.testing.assert_allclose(ours[~at_kink], theirs[~at_kink], rtol=1e-15, atol=0)
+    # At the kink Keras computes relu(x) - alpha relu(-x), whose autograd slope at 0 is 0;
+    # actlib (like PyTorch) returns the left derivative, the slope.
+    assert theirs[at_kink].item() == 0.0 and ours[at_kink].item() == stored_slope
+    np.testing.assert_allclose(actlib.prelu_slope_derivative(x).sum(axis=0),
+                               tape.gradient(total, alpha).numpy(), rtol=1e-12)
+
+
+def test_prelu_rejects_bad_input():
+    with pytest.raises(TypeError, match="slope must be a real number"):
+        actlib.prelu([1.0], slope="0.25")
+    with pytest.raises(ValueError, match="slope must be finite"):
+        actlib.prelu([1.0], slope=float("nan"))
+    with pytest.raises(TypeError, match="x must be"):
+        actlib.prelu("1.0")
+    with pytest.raises(TypeError, match="x must be"):
+        actlib.prelu_slope_derivative(["a"])
+    with pytest.raises(TypeError, match=r"prelu takes no parameter\(s\) \['alpha'\]"):
+        actlib.derivative("prelu", [1.0], alpha=0.1)

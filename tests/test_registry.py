@@ -31,4 +31,43 @@ def test_derivative_refuses_non_elementwise_and_unknown_parameters():
 def test_names_are_in_book_order_and_unique():
     names = actlib.names()
     assert names[:3] == ["step", "identity", "sigmoid"]
-    assert len(names) == len(set(names)) == 14
+    assert len(names) == len(set(names)) == 15  # 14 + PReLU (issue 12)
+
+
+def test_records_carry_their_framework_counterparts_as_data():
+    gelu = actlib.get("gelu")
+    assert gelu.torch_api.function == "torch.nn.functional.gelu"
+    assert gelu.keras_api.function == "keras.activations.gelu"
+    assert gelu.torch_api.spell("function", gelu.parameters()) == (
+        "torch.nn.functional.gelu(x, approximate='none')")
+    assert gelu.torch_api.spell("layer", gelu.parameters(approximate=True)) == (
+        "torch.nn.GELU(approximate='tanh')")
+    leaky = actlib.get("leaky_relu")
+    assert leaky.keras_api.spell("function", leaky.parameters(alpha=0.2)) == (
+        "keras.activations.leaky_relu(x, negative_slope=0.2)")
+    assert actlib.get("swish").keras_string() == "silu"
+    assert actlib.get("maxout").torch_api is None and actlib.get("maxout").keras_api is None
+    for name in actlib.names():
+        record = actlib.get(name)
+        assert (record.torch_api is None) == (record.keras_api is None) == (name == "maxout")
+
+
+def test_counterparts_refuse_what_the_framework_cannot_spell():
+    with pytest.raises(ValueError, match="silu has no parameter for swish's beta; only beta=1.0"):
+        actlib.get("swish").torch_function(beta=2.0)
+    with pytest.raises(ValueError, match="step has no PyTorch layer"):
+        actlib.get("step").torch_layer()
+    with pytest.raises(ValueError, match="maxout has no Keras function"):
+        actlib.get("maxout").keras_function()
+    with pytest.raises(TypeError, match=r"relu takes no parameter\(s\) \['alpha'\]"):
+        actlib.get("relu").torch_layer(alpha=0.1)
+    with pytest.raises(ValueError, match="leaky_relu has no Keras activation string"):
+        actlib.get("leaky_relu").keras_string()
+
+
+def test_prelu_is_registered_with_its_slope_derivative():
+    record = actlib.get("prelu")
+    assert record.defaults == {"slope": 0.25}
+    assert record.parameter_derivatives["slope"] is actlib.prelu_slope_derivative
+    assert record.torch_api.spell("layer", record.parameters(slope=0.1)) == (
+        "torch.nn.PReLU(num_parameters=1, init=0.1)")

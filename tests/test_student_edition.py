@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -138,6 +140,114 @@ def test_edition_files(edition):
             f"{root}/actlib/exercises/_core.py"} <= members
     assert {f"{root}/chapters/{n}" for n in names} <= members
     assert not any(m.endswith(".pyc") for m in members)
+    # the data files the chapters' code reads travel with them (chapter 5 reads its study's results)
+    data = {p.relative_to(CHAPTERS).as_posix() for p in (CHAPTERS / student.DATA_DIR).rglob("*") if p.is_file()}
+    assert data and {f"{root}/chapters/{d}" for d in data} <= members
+
+
+# --- the zip: what a student imports, and nothing for instructors ----------------------------
+
+# What the chapters and their self-checks import: these must be in the zip (it holds every
+# other module of actlib too, but for actlib.course).
+STUDENT_NEEDS = {"__init__.py", "_extras.py", "activations.py", "derivatives.py", "registry.py", "plotting.py",
+                 "diagrams.py", "network.py", "datasets.py", "frameworks.py", "exercises/__init__.py",
+                 "exercises/_core.py", "exercises/_observe.py", "exercises/_wire.py"}
+# actlib.course: the student edition's builder, the grader, its plan, runner and sandbox, the
+# book's Sphinx extension and Plotly renderer. None of it may be in the zip.
+INSTRUCTORS_ONLY = {"course/__init__.py", "course/student.py", "course/grade.py", "course/plan.py",
+                    "course/runner.py", "course/sandbox.py", "course/sphinxext.py", "course/plotly_render.py",
+                    "course/notebooks.py"}
+
+
+@pytest.fixture(scope="module")
+def unzipped(edition, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("unzipped")
+    with zipfile.ZipFile(edition / student.ZIP_NAME) as z:
+        z.extractall(folder)
+    return folder / student.ZIP_ROOT
+
+
+def test_zip_ships_what_a_student_imports_and_no_course_tooling(edition):
+    with zipfile.ZipFile(edition / student.ZIP_NAME) as z:
+        prefix = f"{student.ZIP_ROOT}/actlib/"
+        shipped = {m[len(prefix):] for m in z.namelist() if m.startswith(prefix)}
+    source = {p.relative_to(ROOT / "actlib").as_posix() for p in (ROOT / "actlib").rglob("*.py")
+              if "__pycache__" not in p.parts}
+    assert INSTRUCTORS_ONLY <= source, "actlib.course changed: update INSTRUCTORS_ONLY"
+    assert STUDENT_NEEDS <= shipped
+    assert not shipped & INSTRUCTORS_ONLY and not any(m.startswith("course/") for m in shipped)
+    assert shipped == {m for m in source if not m.startswith("course/")}  # exactly: every module but the course
+
+
+def test_zip_pyproject_installs_the_students_actlib(edition, unzipped):
+    book = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    ours = tomllib.loads((unzipped / "pyproject.toml").read_text())
+    assert ours["project"]["dependencies"] == book["project"]["dependencies"]
+    assert ours["tool"]["setuptools"]["dynamic"] == book["tool"]["setuptools"]["dynamic"]  # the one version
+    assert "version" not in ours["project"] and ours["project"]["dynamic"] == ["version"]
+    extras = ours["project"]["optional-dependencies"]
+    assert set(extras) == set(book["project"]["optional-dependencies"]) - {"course"}
+    assert all(extras[e] == book["project"]["optional-dependencies"][e] for e in extras if e != "all")
+    assert "course" not in extras["all"][0] and "entry-points" not in ours["project"]
+    assert ours["tool"]["setuptools"]["packages"]["find"]["exclude"] == ["actlib.course*"]
+
+
+_IN_PLACE = r"""
+import json, sys
+# a student's Python: no editable install of the book's checkout to fall back on
+sys.meta_path[:] = [f for f in sys.meta_path if "__editable__" not in getattr(f, "__module__", "")]
+import numpy as np
+import actlib
+from actlib.exercises import IncorrectAnswer
+
+out = {"file": actlib.__file__, "version": actlib.__version__}
+actlib.check("zoo-softplus-derivative", lambda x: 1 / (1 + np.exp(-np.asarray(x, float))))
+try:
+    actlib.check("zoo-softplus-derivative", lambda x: np.asarray(x, float))
+except IncorrectAnswer as err:
+    out["wrong"] = str(err)
+import actlib.plotting
+try:
+    import actlib.course
+except ModuleNotFoundError as err:
+    out["course"] = err.name
+print("RESULT" + json.dumps(out))
+"""
+
+
+def test_a_student_uses_the_zipped_actlib_in_place(unzipped, tmp_path):
+    import actlib
+
+    env = {**os.environ, "PYTHONPATH": str(unzipped), "MPLBACKEND": "Agg"}
+    proc = subprocess.run([sys.executable, "-c", _IN_PLACE], capture_output=True, text=True, cwd=tmp_path, env=env,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Correct (zoo-softplus-derivative)" in proc.stdout
+    out = json.loads(proc.stdout.split("RESULT", 1)[1])
+    assert Path(out["file"]).resolve() == (unzipped / "actlib" / "__init__.py").resolve()
+    assert out["version"] == actlib.__version__
+    assert "first at input" in out["wrong"]
+    assert out["course"] == "actlib.course"
+
+
+def test_the_zipped_actlib_builds_a_wheel_without_the_course(unzipped, tmp_path):
+    """What ``pip install .`` in the unzipped folder installs (built offline, no dependencies)."""
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                           "--no-index", "--disable-pip-version-check", "-w", str(tmp_path), str(unzipped)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    import actlib
+
+    (wheel,) = tmp_path.glob("actlib-*.whl")
+    assert wheel.name.startswith(f"actlib-{actlib.__version__}-")
+    with zipfile.ZipFile(wheel) as z:
+        names = z.namelist()
+        metadata = z.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    modules = {n.removeprefix("actlib/") for n in names if n.startswith("actlib/")}
+    assert STUDENT_NEEDS <= modules and not any(m.startswith("course/") for m in modules)
+    assert not any(n.endswith("entry_points.txt") for n in names)
+    extras = set(re.findall(r"^Provides-Extra: (\S+)$", metadata, flags=re.M))
+    assert extras == {"torch", "gan", "keras", "interactive", "all"}
 
 
 def test_stub_of_a_function_and_of_a_variable():

@@ -10,6 +10,11 @@ For every ``*.ipynb`` under the folder, the grader
 3. judges that data here, with the book's own checks (:func:`actlib.exercises.judge`),
    where no code of the submission ever runs.
 
+The answers' names come from the book's own self-check cells: ``--book`` is the book's
+``chapters/`` folder (the student edition's will do: it keeps every self-check). It defaults to
+the chapters of the checkout this ``actlib`` runs from, else ``./chapters``; an ``actlib``
+installed on its own has no chapters, so there ``--book`` is needed.
+
 It prints, chapter by chapter, a table with a row per submission and a column per exercise:
 
 * ``pass``     the check accepts the answer
@@ -37,7 +42,6 @@ from . import runner
 from .sandbox import Limits, parse_size
 
 STATUSES = ("pass", "wrong", "todo", "error", "not run")
-_BOOK = Path(__file__).resolve().parents[2] / "chapters"
 _JUDGE_LOCK = threading.Lock()  # the book's checks import Keras and PyTorch: one at a time
 
 
@@ -139,13 +143,22 @@ def write_csv(results: list[Result], path: Path):
                 writer.writerow([r.submission, r.chapter, label, status, r.detail.get(label, "")])
 
 
+def default_book(cwd: Path | None = None) -> Path | None:
+    """The book's chapters when ``--book`` is not given: the checkout's that holds this
+    ``actlib`` (``<checkout>/actlib/course/grade.py``), else ``chapters/`` in ``cwd``; None if
+    neither holds a notebook (an installed ``actlib`` away from the book)."""
+    candidates = [Path(__file__).resolve().parents[2] / "chapters", Path(cwd or Path.cwd()) / "chapters"]
+    return next((c for c in candidates if nbs.chapter_notebooks(c)), None)
+
+
 def _parser() -> argparse.ArgumentParser:
     defaults = Limits()
     p = argparse.ArgumentParser(prog="python -m actlib.course.grade",
                                 description="Run submitted notebooks under limits and judge their answers.")
     p.add_argument("folder", type=Path, help="folder of submitted notebooks (searched recursively)")
-    p.add_argument("--book", type=Path, default=_BOOK,
-                   help="the book's chapter notebooks, for the self-checks' answers (default: %(default)s)")
+    p.add_argument("--book", type=Path, default=None,
+                   help="the book's chapter notebooks, for the self-checks' answers (default: the chapters "
+                        "of the checkout this actlib runs from, else ./chapters)")
     p.add_argument("--jobs", "-j", type=int, default=1, help="submissions graded at once (default: 1)")
     p.add_argument("--timeout", type=float, default=defaults.wall_seconds,
                    help="wall-time limit per notebook, in seconds (default: %(default)g)")
@@ -163,6 +176,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
+    book_dir = args.book or default_book()
+    if book_dir is None or not nbs.chapter_notebooks(book_dir):
+        where = f"no chapter notebooks in {book_dir}" if book_dir else "no book chapters found"
+        print(f"{where}: pass --book PATH, the book's chapters/ folder (or the student edition's)", file=sys.stderr)
+        return 2
     limits = Limits(wall_seconds=args.timeout, memory_bytes=parse_size(args.memory), max_tasks=args.max_procs,
                     max_output_bytes=parse_size(args.max_output), network=args.allow_network, user=args.user,
                     cpus=max(1.0, (os.cpu_count() or 1) / args.jobs) if args.jobs > 1 else None)
@@ -171,7 +189,7 @@ def main(argv=None) -> int:
         print(f"no notebooks under {args.folder}", file=sys.stderr)
         return 2
     start = time.monotonic()
-    results = grade_all(paths, plans.book_answers(args.book), limits, args.jobs, log=sys.stderr,
+    results = grade_all(paths, plans.book_answers(book_dir), limits, args.jobs, log=sys.stderr,
                         root=args.folder)
     print(table(results, args.folder))
     for limits_used in dict.fromkeys(r.limits for r in results if r.limits):

@@ -13,6 +13,7 @@ Two parts, both registered by ``pyproject.toml`` and ``_config.yml``:
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import shutil
@@ -25,10 +26,14 @@ MARKER_CLASS = "actbook-plotly"
 SCRIPT = "plotly.min.js"
 
 
+def figure_alt(spec: dict) -> str:
+    """The figure's alt text, as :func:`actlib.interactive.show` stored it."""
+    return spec.get("layout", {}).get("meta", {}).get("alt", "Interactive figure")
+
+
 def figure_html(spec: dict, element_id: str) -> str:
     """The HTML of one interactive figure: a ``<div>``, its data as JSON, and the call that draws it."""
-    meta = spec.get("layout", {}).get("meta", {})
-    alt = meta.get("alt", "Interactive figure")
+    alt = figure_alt(spec)
     # "</" cannot end the JSON script early once escaped.
     data = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
     return (
@@ -37,9 +42,23 @@ def figure_html(spec: dict, element_id: str) -> str:
         f"<script>document.addEventListener('DOMContentLoaded', function () {{"
         f"var spec = JSON.parse(document.getElementById('{element_id}-spec').textContent);"
         f"Plotly.newPlot('{element_id}', spec.data, spec.layout, spec.config);}});</script>\n"
-        f'<noscript><p>{html.escape(alt)} (This figure needs JavaScript; the notebook has a still image.)</p>'
-        f"</noscript>"
     )
+
+
+def still_nodes(renderer, spec: dict) -> list[nodes.Node]:
+    """Where scripts cannot run: the notebook's still image (same drawing code), in ``<noscript>``.
+
+    A browser with scripts on never fetches an image inside ``<noscript>``, so this costs
+    nothing to readers who see the interactive figure.
+    """
+    from actlib.interactive import still_png
+
+    alt = figure_alt(spec)
+    png = still_png(spec, alt)
+    uri = renderer.write_file([f"{hashlib.sha256(png).hexdigest()}.png"], png, exists_ok=True)
+    image = nodes.image(uri=uri, alt=f"{alt} (A still of the interactive figure: it needs JavaScript.)")
+    return [nodes.raw("", "<noscript>", format="html"), image,
+            nodes.raw("", "</noscript>", format="html")]
 
 
 class PlotlyMimeRenderer:
@@ -54,7 +73,7 @@ class PlotlyMimeRenderer:
             return None
         spec = data.content if isinstance(data.content, dict) else json.loads(data.content)
         element_id = f"{MARKER_CLASS}-{data.cell_index}-{data.output_index}"
-        return [nodes.raw("", figure_html(spec, element_id), format="html")]
+        return [nodes.raw("", figure_html(spec, element_id), format="html"), *still_nodes(renderer, spec)]
 
 
 def _plotly_js() -> Path:

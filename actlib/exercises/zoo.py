@@ -1,9 +1,11 @@
 """Self-checks for the activation zoo."""
 
+import math
+
 import numpy as np
 
-from ..registry import derivative
-from ._core import IncorrectAnswer, call_answer, exercise, expect_close
+from ..registry import derivative, get, names
+from ._core import IncorrectAnswer, answer_floats, call_answer, exercise, expect_close
 
 
 @exercise("zoo-softplus-derivative", chapter="zoo", title="Differentiate softplus", difficulty="easy")
@@ -17,8 +19,8 @@ def _softplus_derivative(answer):
 @exercise("zoo-bounded-below", chapter="zoo", title="Which activations are bounded below?",
           difficulty="easy")
 def _bounded_below(answer):
-    expected = {"step", "sigmoid", "tanh", "relu", "elu", "selu", "swish", "softplus", "gelu",
-                "mish", "softmax"}
+    # the registry's closed-form lower bounds (PReLU at its default slope 0.25 is unbounded)
+    expected = {name for name in names() if get(name).output_range[0] > -math.inf}
     if isinstance(answer, str) or not hasattr(answer, "__iter__"):
         raise IncorrectAnswer("answer with a set of names, e.g. {'relu', 'sigmoid'}")
     answer = {str(a).lower() for a in answer}
@@ -29,3 +31,35 @@ def _bounded_below(answer):
         raise IncorrectAnswer(f"{len(missing)} bounded-below activation(s) are missing; look again at "
                               "the ones whose left tail flattens out")
     return "Swish, GELU and Mish dip slightly below 0 and come back: bounded below (not above), and not monotonic."
+
+
+def _lambert_w_of_inverse_e() -> float:
+    """W(1/e), the u with u e^u = 1/e, by Newton's method: 0.2784645427610738."""
+    u = 0.5
+    for _ in range(60):
+        u -= (u * math.exp(u) - math.exp(-1)) / ((u + 1) * math.exp(u))
+    return u
+
+
+@exercise("zoo-swish-minimum", chapter="zoo", title="Where Swish bottoms out, for every beta",
+          difficulty="hard")
+def _swish_minimum(answer):
+    u = _lambert_w_of_inverse_e()  # beta = 1: minimum -u at x = -1 - u
+    for beta in (1.0, 0.25, 1.7, 4.0, 20.0, 0.03):
+        got = call_answer(answer, beta, what=f"swish_minimum({beta})")
+        x_min, f_min = answer_floats(got, f"swish_minimum({beta})", shape=(2,))
+        right = ((-1 - u) / beta, -u / beta)
+        if beta != 1.0 and math.isclose(x_min, -1 - u, rel_tol=1e-6):
+            raise IncorrectAnswer(f"swish_minimum({beta}) gives x_min = {x_min!r}, the position for beta = 1. "
+                                  "How does x sigma(beta x) relate to Swish with beta = 1 at the point beta x?")
+        if beta != 1.0 and math.isclose(x_min, (-1 - u) * beta, rel_tol=1e-6):
+            raise IncorrectAnswer(f"swish_minimum({beta}) gives x_min = {x_min!r}: the minimum moves the other "
+                                  "way. Where is beta x equal to beta = 1's minimiser?")
+        for what, value, expected in (("x_min", x_min, right[0]), ("f_min", f_min, right[1])):
+            if not math.isclose(value, expected, rel_tol=1e-9):
+                close = math.isclose(value, expected, rel_tol=1e-3)
+                raise IncorrectAnswer(f"swish_minimum({beta}): {what} = {value!r}, expected {expected!r}"
+                                      + (" (right to a few digits only: a grid is not enough; solve "
+                                         "f'(x) = 0 to full precision)" if close else ""))
+    return (f"x_min = -(1 + W(1/e))/beta and f_min = -W(1/e)/beta, W(1/e) = {u:.10f}: since "
+            "x sigma(beta x) = swish_1(beta x)/beta, one minimiser serves every beta.")

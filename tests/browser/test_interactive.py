@@ -102,3 +102,24 @@ def _check_controls(page, figure, path):
         label = button.text_content()
         assert after != before or label.endswith("5"), f"{path}: the button {label!r} changes nothing"
     assert json.loads(figure.evaluate(PLOTTED)), f"{path}: the figure plots nothing"
+
+
+@pytest.mark.parametrize("path", EXPECTED)
+def test_still_image_without_javascript(browser, server, book, path):
+    """With scripts off, each interactive figure shows its still image (the notebook's drawing)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/{path}", wait_until="load")
+        figures = page.query_selector_all("div.actbook-plotly")
+        assert figures, f"{path} has no interactive figure"
+        # Chromium parses <noscript> as markup when scripts are off: the still is a real <img>.
+        images = [i for i in page.query_selector_all("figure img")
+                  if i.evaluate("e => e.closest('figure').querySelector('div.actbook-plotly') !== null")]
+        assert len(images) >= len(figures), f"{path}: {len(figures)} interactive figures, {len(images)} stills"
+        for image in images:
+            page.wait_for_function("e => e.complete", arg=image)
+            assert image.evaluate("e => e.naturalWidth") > 0, f"{path}: a still image does not load"
+            assert len(image.get_attribute("alt") or "") >= 20, f"{path}: a still without alt text"
+    finally:
+        context.close()
