@@ -51,8 +51,8 @@ if [ ! -f "$axe_js" ] || [ "$have" != "$want" ]; then
     (cd "$axe_dir" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
 fi
 echo "browser test: $book in $("$chromium" --version 2>/dev/null | head -1), axe-core $want"
-# Pages are tested by BROWSER_WORKERS pytest-xdist workers (default 2), each with its own
-# Chromium: a page spends much of its time waiting for the network to fall idle, which the
-# other worker fills.
+# Pages are tested by BROWSER_WORKERS pytest-xdist workers (default 1: two workers saved
+# almost nothing on 2 cores, 207-221 s against 212 s, and one fresh-clone run with two lost an
+# interactive figure's page once; set BROWSER_WORKERS=2 to try).
 exec "$python" -m pytest tests/browser --book "$book" --chromium "$chromium" --axe "$axe_js" \
-    -n "${BROWSER_WORKERS:-2}" --dist worksteal -p no:cacheprovider -o addopts="" -q -ra --durations=5
+    -n "${BROWSER_WORKERS:-1}" --dist worksteal -p no:cacheprovider -o addopts="" -q -ra --durations=5

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 # The pages whose lesson is a parameter (issue 15): each must have an interactive figure.
 EXPECTED = ["chapters/zoo.html", "chapters/02_xor.html", "chapters/03_activation_functions.html"]
@@ -27,6 +28,10 @@ def open_page(browser, server, path, width):
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server)
                else (problems.append(f"request leaves the book: {route.request.url}"), route.abort()))
     page.goto(f"{server}/{path}", wait_until="networkidle")
+    try:  # on a busy machine the page may still be parsing when the network falls idle
+        page.wait_for_selector("div.actbook-plotly", state="attached", timeout=20_000)
+    except PlaywrightTimeout:
+        pass  # the caller reports the missing figure
     return context, page, problems
 
 
