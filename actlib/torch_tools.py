@@ -12,6 +12,8 @@ GAN's digits (:func:`actlib.gan.score_samples`):
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import torch
 from torch import nn
@@ -42,13 +44,16 @@ def mnist_classifier() -> nn.Sequential:
 
 
 def train_classifier(model: nn.Module, images: torch.Tensor, labels, *, epochs: int = 2,
-                     batch_size: int = 128, lr: float = 2e-3, seed: int = 0) -> list[float]:
+                     batch_size: int = 128, lr: float = 2e-3, seed: int = 0,
+                     after_epoch: Callable[[int, nn.Module], None] | None = None) -> list[float]:
     """Train ``model`` with Adam and cross-entropy; return the mean loss of each epoch.
 
     Each epoch visits ``images`` (float tensor (N, ...)) once in an order drawn from a
     ``torch.Generator`` seeded with ``seed``, in mini-batches of ``batch_size``, minimising
     ``cross_entropy(model(x), y) = -log softmax(model(x))[y]``. ``labels`` are class indices
-    (N,). The model is left in evaluation mode.
+    (N,). The model is left in evaluation mode. ``after_epoch(epoch, model)``, if given, is
+    called after each epoch (1, 2, ...): one run of three epochs can keep a copy of the model
+    as it was after its first, the same to the bit as a run of one epoch.
 
     Examples:
         >>> _ = torch.manual_seed(0)
@@ -66,6 +71,9 @@ def train_classifier(model: nn.Module, images: torch.Tensor, labels, *, epochs: 
     """
     epochs = integer(epochs, "epochs", minimum=1)
     batch_size = integer(batch_size, "batch_size", minimum=1)
+    if after_epoch is not None and not callable(after_epoch):
+        raise TypeError("after_epoch must be a function of (epoch, model), or None; "
+                        f"got {type(after_epoch).__name__}")
     labels = torch.as_tensor(np.asarray(labels), dtype=torch.long)
     if len(labels) != len(images):
         raise ValueError(f"images and labels differ in length: {len(images)} and {len(labels)}")
@@ -84,6 +92,10 @@ def train_classifier(model: nn.Module, images: torch.Tensor, labels, *, epochs: 
             optimizer.step()
             total += float(loss.detach()) * len(batch)
         losses.append(total / len(images))
+        if after_epoch is not None:
+            model.eval()
+            after_epoch(len(losses), model)
+            model.train()
     model.eval()
     return losses
 

@@ -17,11 +17,12 @@ measures, it asserts nothing. Sub-commands:
 ``make``
     Times ``make`` targets one after another in a fresh clone of this repository
     (``git clone`` of HEAD into a temporary folder; ``--worktree`` copies in uncommitted
-    changes; ``--keep`` keeps it) and prints each phase's wall time: ``install``, ``lint``,
-    ``unit``, ``notebooks``, ``book-check``, ``browser-test`` (= ``make test``). With
-    ``--targets install book`` it times ``make book`` instead: the whole book's execution
-    (two notebooks at a time) and build. Per-notebook times come from nbval's
-    ``--durations`` lines and from ``tests/execute_parallel.py``'s.
+    changes; ``--keep`` keeps it): by default ``make install``, then ``make test``, whose
+    phases run in two lanes side by side; each phase prints its own wall and CPU time
+    (a line ``== phase: ...``), which this lists. With ``--targets install book`` it times
+    ``make book`` instead: the whole book's execution (two notebooks at a time) and build.
+    Per-notebook times come from nbval's ``--durations`` lines and from
+    ``tests/execute_parallel.py``'s.
 ``durations LOG``
     Reads a saved ``make test`` / pytest log and prints the slowest tests and the total per
     notebook (pytest's ``--durations`` lines).
@@ -266,7 +267,8 @@ def cmd_durations(args) -> None:
     print(f"{total:8.1f} s  in all ({len(per_file)} files)")
 
 
-MAKE_TEST = ["install", "lint", "unit", "notebooks", "book-check", "browser-test"]
+MAKE_TEST = ["install", "test"]
+_PHASE = re.compile(r"^== (\S+): (\d+) s wall, (\d+) s user \+ (\d+) s system CPU")
 
 
 def cmd_make(args) -> None:
@@ -296,8 +298,15 @@ def cmd_make(args) -> None:
             shutil.rmtree(clone, ignore_errors=True)
     total = sum(times.values())
     print(f"{'in all':18s} {total:7.1f} s ({total / 60:.1f} min)")
-    if "notebooks" in logs:  # nbval's --durations: seconds per notebook (two run side by side)
-        for name, seconds in sorted(parse_durations(logs["notebooks"]).items(), key=lambda kv: -kv[1]):
+    for target, log in logs.items():  # the phases inside a target (make test's, side by side)
+        for line in log.splitlines():
+            match = _PHASE.match(line)
+            if match:
+                phase, wall, user, system = match.groups()
+                print(f"   {target}: {phase:15s} {int(wall):5d} s wall, {int(user) + int(system):5d} s CPU")
+    for log in logs.values():  # nbval's --durations: seconds per notebook (two run side by side)
+        notebooks = {name: t for name, t in parse_durations(log).items() if name.endswith(".ipynb")}
+        for name, seconds in sorted(notebooks.items(), key=lambda kv: -kv[1]):
             print(f"   notebooks: {seconds:7.1f} s  {name}")
     if "book" in logs:  # tests/execute_parallel.py's lines: the book's execution, then the build
         for line in logs["book"].splitlines():

@@ -1,5 +1,6 @@
 """actlib.gan: the DCGAN building blocks, the training loop and the sample score."""
 
+import copy
 import math
 
 import pytest
@@ -204,6 +205,29 @@ def test_generator_steps_raise_the_discriminators_verdict_on_fixed_noise():
         gan.generator_step(d, opt, g(z).detach())
 
 
+def test_generator_step_holds_the_discriminator_fixed_and_matches_a_plain_step():
+    torch.manual_seed(0)
+    g, d = gan.Generator(nz=8, ngf=8), gan.Discriminator(ndf=8)
+    z = torch.randn(16, 8)
+    d.net[0][0].weight.requires_grad_(False)         # a layer the user froze stays frozen
+    plain_g, plain_d = copy.deepcopy(g), copy.deepcopy(d)
+    opt, plain_opt = gan.adam(g, lr=1e-3), gan.adam(plain_g, lr=1e-3)
+    loss = gan.generator_step(d, opt, g(z))
+    # the textbook step: backward through D with D's parameters getting gradients too
+    plain_opt.zero_grad()
+    logits = plain_d(plain_g(z))
+    plain_loss = nn.functional.binary_cross_entropy_with_logits(logits, torch.ones_like(logits))
+    plain_loss.backward()
+    plain_opt.step()
+    assert loss == float(plain_loss.detach())
+    for p, q in zip(g.parameters(), plain_g.parameters(), strict=True):
+        assert torch.equal(p, q)                        # the same generator, to the bit
+    assert any(q.grad is not None for q in plain_d.parameters())
+    assert all(p.grad is None for p in d.parameters())  # no gradient computed for D
+    assert [p.requires_grad for p in d.parameters()] == [p.requires_grad for p in plain_d.parameters()]
+    assert not d.net[0][0].weight.requires_grad
+
+
 def test_train_gan_records_losses_and_snapshots():
     g, d = gan.Generator(nz=8, ngf=4), gan.Discriminator(ndf=4)
     images = torch.rand(40, 1, 28, 28) * 2 - 1
@@ -388,6 +412,32 @@ def test_classifier_learns_a_trivial_task():
         torch_tools.accuracy(model, images, labels[:10])
     with pytest.raises(TypeError, match="epochs must be a positive int; got float"):
         torch_tools.train_classifier(model, images, labels, epochs=2.0)
+
+
+def test_after_epoch_keeps_the_model_of_a_shorter_run():
+    torch.manual_seed(0)
+    images = torch.randn(48, 1, 28, 28)
+    labels = torch.arange(48) % 3
+    kept, modes = {}, []
+
+    def keep(epoch, model):
+        modes.append(model.training)
+        kept[epoch] = copy.deepcopy(model)
+
+    torch.manual_seed(1)
+    three = torch_tools.mnist_classifier()
+    torch_tools.train_classifier(three, images, labels, epochs=3, batch_size=16, after_epoch=keep)
+    torch.manual_seed(1)
+    one = torch_tools.mnist_classifier()
+    torch_tools.train_classifier(one, images, labels, epochs=1, batch_size=16)
+    assert sorted(kept) == [1, 2, 3] and modes == [False] * 3   # each seen in evaluation mode
+    for p, q in zip(kept[1].parameters(), one.parameters(), strict=True):
+        assert torch.equal(p, q)
+    for p, q in zip(kept[3].parameters(), three.parameters(), strict=True):
+        assert torch.equal(p, q)
+    assert not any(torch.equal(p, q) for p, q in zip(kept[1].parameters(), three.parameters(), strict=True))
+    with pytest.raises(TypeError, match="after_epoch must be a function of"):
+        torch_tools.train_classifier(one, images, labels, after_epoch="keep")
 
 
 def test_the_classifier_helpers_left_gan():
