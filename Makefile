@@ -17,10 +17,13 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # (read from there, not repeated here), which also holds what a kernel needs from its start.
 KERNEL_ENV = env $$($(BIN)/python -c 'from actlib.frameworks import KERNEL_ENV as e; print(*(f"{k}={v}" for k, v in e.items()))')
 
-# Two workers; a notebook (or a test file) stays on one worker, in one kernel. The notebooks are
-# listed longest first (chapter 7, then 6), so that one worker runs chapter 7 while the other runs
-# all the rest: each kernel computes on one thread (actlib.frameworks), one per core.
+# nbval on two workers; a notebook stays on one worker, in one kernel. The notebooks are listed
+# longest first (chapter 7, then 6), so that one worker runs chapter 7 while the other runs all
+# the rest: each kernel computes on one thread (actlib.frameworks), one per core.
 XDIST  := -n 2 --dist loadfile --no-loadscope-reorder
+# The unit tests on two workers, each taking the next test as it gets free (the student
+# edition's slow tests would otherwise all fall to one worker).
+UNIT_XDIST := -n 2 --dist worksteal
 LONGEST   := chapters/07_gan.ipynb chapters/06_keras_mnist.ipynb
 NOTEBOOKS_LONGEST_FIRST = $(LONGEST) $(filter-out $(LONGEST),$(sort $(wildcard chapters/*.ipynb)))
 NBVAL := $(BIN)/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg \
@@ -29,7 +32,7 @@ NBVAL := $(BIN)/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/n
 # on their own, not beside the other unit tests.
 GRADER_TESTS := tests/test_course_grade.py tests/test_grade_cheats.py tests/test_grade_limits.py
 
-.PHONY: help install book test test-notebooks-lane test-checks-lane lint unit unit-tests grader-tests notebooks \
+.PHONY: help install book test test-notebooks-lane test-book-lane test-unit-lane lint unit unit-tests grader-tests notebooks \
         book-check browser-test student clean execute bench ch5-study gan-study
 
 help:
@@ -66,7 +69,7 @@ unit: install
 	@$(MAKE) --no-print-directory grader-tests
 
 unit-tests: install
-	time $(KERNEL_ENV) $(BIN)/pytest $(XDIST) tests $(addprefix --ignore=,$(GRADER_TESTS))
+	time $(KERNEL_ENV) $(BIN)/pytest $(UNIT_XDIST) tests $(addprefix --ignore=,$(GRADER_TESTS))
 
 grader-tests: install
 	time $(KERNEL_ENV) $(BIN)/pytest $(GRADER_TESTS)
@@ -93,24 +96,25 @@ browser-test: install
 student: install
 	$(BIN)/python -m actlib.course.student --chapters chapters --out _build/student
 
-# make test runs in two lanes side by side (make -j2), so that both cores work:
-# - the notebooks: nbval, two kernels on one thread each, chapter 7 (about 6 min) on one of them;
-# - the other checks, one after another: lint; the book built from the stored outputs; the
-#   grader's tests and the browser test, which mostly wait (on time limits, on the browser)
-#   while the notebooks keep both cores busy; then the unit tests, beside chapter 7's end.
-# The second lane prints as it goes; the notebooks' lane prints when it ends (--output-sync).
-# Each phase ends with a line "== <phase>: N s wall, ... CPU".
+# make test runs in three lanes side by side (make -j3), so that both cores stay busy:
+# - the notebooks: nbval, two kernels on one thread each, chapter 7 (5-6 min) on one of them;
+# - lint, the book built from the stored outputs, then the browser test;
+# - the grader's tests (they mostly wait on the time limits they test), then the unit tests.
+# The notebooks' lane prints when it ends (--output-sync); each phase ends with a line
+# "== <phase>: N s wall, ... CPU".
 test: install
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-notebooks-lane test-checks-lane
+	@$(MAKE) --no-print-directory -j3 --output-sync=target test-notebooks-lane test-book-lane test-unit-lane
 	@echo "make test: all checks passed."
 
 test-notebooks-lane: notebooks
 
-test-checks-lane: install
+test-book-lane: install
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory book-check
-	@$(MAKE) --no-print-directory grader-tests
 	@$(MAKE) --no-print-directory browser-test
+
+test-unit-lane: install
+	@$(MAKE) --no-print-directory grader-tests
 	@$(MAKE) --no-print-directory unit-tests
 
 clean:
@@ -122,7 +126,8 @@ execute: install
 	$(KERNEL_ENV) $(BIN)/jupyter execute --inplace --timeout=1800 --kernel_name=python3 $(NB)
 
 # How fast the book runs (tests/bench.py): each heavy cell idle and beside one busy core.
-# BENCH="make" times the phases of `make test` in a fresh clone; BENCH="cells --quick" is rougher.
+# BENCH="make" times the phases of `make test` in a fresh clone; BENCH="cells --quick" is rougher;
+# BENCH="throughput": actlib's activations against PyTorch's on 10**7 float32 values.
 BENCH ?= cells
 bench: install
 	$(BIN)/python -m tests.bench $(BENCH)

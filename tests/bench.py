@@ -1,4 +1,4 @@
-"""How fast the book runs: per heavy cell idle and beside a busy core, and per `make` phase.
+"""How fast the book runs: heavy cells idle and beside a busy core, `make` phases, actlib against PyTorch.
 
 Run: ``make bench`` (or ``.venv/bin/python -m tests.bench``). Not part of ``make test``: it
 measures, it asserts nothing. Sub-commands:
@@ -23,6 +23,10 @@ measures, it asserts nothing. Sub-commands:
     ``make book`` instead: the whole book's execution (two notebooks at a time) and build.
     Per-notebook times come from nbval's ``--durations`` lines and from
     ``tests/execute_parallel.py``'s.
+``throughput``
+    actlib's activations against PyTorch's (one thread, as the book runs it) on ``--size``
+    float32 values (default 10**7; softmax over rows of 1,000): the fastest of ``--repeat``
+    calls each, in ms, and the largest difference between the two results.
 ``durations LOG``
     Reads a saved ``make test`` / pytest log and prints the slowest tests and the total per
     notebook (pytest's ``--durations`` lines).
@@ -245,6 +249,54 @@ def cmd_cells(args) -> None:
         Path(args.json).write_text(json.dumps(rows, indent=1) + "\n")
 
 
+# ----------------------------------------------------------------------------- throughput
+
+def _throughput_pairs(torch):
+    """name -> (actlib's call, PyTorch's call), each on one float32 array / tensor."""
+    import actlib
+
+    functional = torch.nn.functional
+    rows = 1000  # softmax: over rows of this many values
+    return {
+        "sigmoid": (actlib.sigmoid, torch.sigmoid),
+        "tanh": (actlib.tanh, torch.tanh),
+        "relu": (actlib.relu, torch.relu),
+        "elu": (actlib.elu, functional.elu),
+        "selu": (actlib.selu, functional.selu),
+        "softplus": (actlib.softplus, functional.softplus),
+        "swish": (actlib.swish, functional.silu),
+        "mish": (actlib.mish, functional.mish),
+        "gelu (exact)": (actlib.gelu, functional.gelu),
+        "gelu (tanh)": (lambda x: actlib.gelu(x, approximate=True),
+                        lambda x: functional.gelu(x, approximate="tanh")),
+        "softmax": (lambda x: actlib.softmax(x.reshape(-1, rows)),
+                    lambda x: torch.softmax(x.view(-1, rows), dim=-1)),
+    }
+
+
+def cmd_throughput(args) -> None:
+    import numpy as np
+
+    torch = _torch()
+    x = (4 * np.random.default_rng(0).standard_normal(args.size)).astype(np.float32)
+    x_torch = torch.from_numpy(x)
+    print(f"{args.size:,} float32 values, PyTorch {torch.__version__} on {torch.get_num_threads()} thread(s); "
+          f"fastest of {args.repeat} calls; load average {os.getloadavg()[0]:.2f} at start")
+    print(f"{'function':14s} {'actlib':>10s} {'torch':>10s} {'ratio':>7s}  largest difference")
+    for name, (ours, theirs) in _throughput_pairs(torch).items():
+        times = {}
+        for who, call, arg in (("actlib", ours, x), ("torch", theirs, x_torch)):
+            best = float("inf")
+            for _ in range(args.repeat):
+                start = time.perf_counter()
+                result = call(arg)
+                best = min(best, time.perf_counter() - start)
+            times[who] = (best, np.asarray(result, dtype=np.float64).ravel())
+        difference = float(np.max(np.abs(times["actlib"][1] - times["torch"][1])))
+        print(f"{name:14s} {1000 * times['actlib'][0]:8.0f} ms {1000 * times['torch'][0]:7.0f} ms "
+              f"{times['actlib'][0] / times['torch'][0]:7.2f}  {difference:.1e}", flush=True)
+
+
 _DURATION = re.compile(r"^\s*([\d.]+)s (call|setup|teardown)\s+(\S+)")
 
 
@@ -329,6 +381,9 @@ def main(argv=None) -> None:
     make.add_argument("--targets", nargs="+")
     make.add_argument("--worktree", action="store_true", help="copy uncommitted changes into the clone")
     make.add_argument("--keep", action="store_true", help="keep the clone")
+    throughput = sub.add_parser("throughput", help="actlib's activations against PyTorch's")
+    throughput.add_argument("--size", type=int, default=10**7)
+    throughput.add_argument("--repeat", type=int, default=5)
     durations = sub.add_parser("durations", help="per-file times from a pytest --durations log")
     durations.add_argument("log")
     durations.add_argument("--top", type=int, default=15)
@@ -342,6 +397,8 @@ def main(argv=None) -> None:
         cmd_make(args)
     elif args.command == "durations":
         cmd_durations(args)
+    elif args.command == "throughput":
+        cmd_throughput(args)
     else:
         if args.command is None:
             args = cells.parse_args([])
