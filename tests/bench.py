@@ -320,7 +320,7 @@ def cmd_durations(args) -> None:
 
 
 MAKE_TEST = ["install", "test"]
-_PHASE = re.compile(r"^== (\S+): (\d+) s wall, (\d+) s user \+ (\d+) s system CPU")
+_PHASE = re.compile(r"^== (.+?): (\d+) s wall, (\d+) s user \+ (\d+) s system CPU")
 
 
 def cmd_make(args) -> None:
