@@ -32,7 +32,7 @@ NBVAL := $(BIN)/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/n
 # on their own, not beside the other unit tests.
 GRADER_TESTS := tests/test_course_grade.py tests/test_grade_cheats.py tests/test_grade_limits.py
 
-.PHONY: help install book test test-lane-notebooks test-lane-book test-lane-grader lint unit unit-tests grader-tests notebooks \
+.PHONY: help install book test test-lane-notebooks test-lane-checks lint unit unit-tests grader-tests notebooks \
         book-check browser-test student clean execute bench ch5-study gan-study
 
 help:
@@ -96,30 +96,29 @@ browser-test: install
 student: install
 	$(BIN)/python -m actlib.course.student --chapters chapters --out _build/student
 
-# make test runs its phases in three lanes side by side (make -j3). On two cores, two heavy jobs
-# at a time is the most that pays: a third slows every job down, chapter 7 most (measured with
-# `make bench BENCH=make`; the phases of one run, one after another, took 15.6 min):
+# make test runs in two lanes side by side (make -j2):
 # - the notebooks: nbval, two kernels on one thread each (chapter 7 on one, the rest on the other);
-# - lint, the book built from the stored outputs, the browser test, then the unit tests (which
-#   start as the notebooks end);
-# - the grader's tests, which mostly wait on the time limits they test.
+# - everything else, one after another: lint, the book built from the stored outputs, the
+#   grader's tests (which mostly wait on the time limits they test), the browser test, and the
+#   unit tests, which start about when the notebooks end.
+# The phases one after another took 15.6 min from a fresh clone, two lanes 11-12 min; a third lane
+# (the unit tests beside the notebooks, or the notebooks split in two lanes) made it slower: on two
+# cores, more heavy jobs at a time slow every job down, chapter 7 most (`make bench BENCH=make`).
 # Each lane prints its output when it ends (--output-sync); each phase ends with a line
 # "== <phase>: N s wall, ... CPU".
 test: install
-	@$(MAKE) --no-print-directory -j3 --output-sync=recurse test-lane-notebooks test-lane-book test-lane-grader
+	@$(MAKE) --no-print-directory -j2 --output-sync=recurse test-lane-notebooks test-lane-checks
 	@echo "make test: all checks passed."
 
 test-lane-notebooks: install
 	@$(MAKE) --no-print-directory notebooks
 
-test-lane-book: install
+test-lane-checks: install
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory book-check
+	@$(MAKE) --no-print-directory grader-tests
 	@$(MAKE) --no-print-directory browser-test
 	@$(MAKE) --no-print-directory unit-tests
-
-test-lane-grader: install
-	@$(MAKE) --no-print-directory grader-tests
 
 clean:
 	rm -rf _build .jupyter_cache .pytest_cache
