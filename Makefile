@@ -101,9 +101,9 @@ student: install
 # - everything else, one after another: lint, the book built from the stored outputs, the
 #   grader's tests (which mostly wait on the time limits they test), the browser test, and the
 #   unit tests, which start about when the notebooks end.
-# The phases one after another took 15.6 min from a fresh clone, two lanes 11-12 min; a third lane
-# (the unit tests beside the notebooks, or the notebooks split in two lanes) made it slower: on two
-# cores, more heavy jobs at a time slow every job down, chapter 7 most (`make bench BENCH=make`).
+# From a fresh clone the phases one after another took 15.6 min, these two lanes 11.5-12.4 min
+# (this machine's own speed varied by 30 % meanwhile); three lanes did not help (11.8-13 min): on
+# two cores, more heavy jobs at a time slow every job down, chapter 7 most.
 # Each lane prints its output when it ends (--output-sync); each phase ends with a line
 # "== <phase>: N s wall, ... CPU".
 test: install
