@@ -252,26 +252,22 @@ def cmd_cells(args) -> None:
 # ----------------------------------------------------------------------------- throughput
 
 def _throughput_pairs(torch):
-    """name -> (actlib's call, PyTorch's call), each on one float32 array / tensor."""
-    import actlib
+    """label -> (actlib's call, PyTorch's call) on one float32 array / tensor; the PyTorch
+    counterparts come from the registry (``Activation.torch_function``)."""
+    from actlib import registry
 
-    functional = torch.nn.functional
     rows = 1000  # softmax: over rows of this many values
-    return {
-        "sigmoid": (actlib.sigmoid, torch.sigmoid),
-        "tanh": (actlib.tanh, torch.tanh),
-        "relu": (actlib.relu, torch.relu),
-        "elu": (actlib.elu, functional.elu),
-        "selu": (actlib.selu, functional.selu),
-        "softplus": (actlib.softplus, functional.softplus),
-        "swish": (actlib.swish, functional.silu),
-        "mish": (actlib.mish, functional.mish),
-        "gelu (exact)": (actlib.gelu, functional.gelu),
-        "gelu (tanh)": (lambda x: actlib.gelu(x, approximate=True),
-                        lambda x: functional.gelu(x, approximate="tanh")),
-        "softmax": (lambda x: actlib.softmax(x.reshape(-1, rows)),
-                    lambda x: torch.softmax(x.view(-1, rows), dim=-1)),
-    }
+    cases = [(name, name, {}) for name in ("sigmoid", "tanh", "relu", "elu", "selu", "softplus", "swish", "mish")]
+    cases += [("gelu (exact)", "gelu", {"approximate": False}), ("gelu (tanh)", "gelu", {"approximate": True})]
+    pairs = {}
+    for label, name, params in cases:
+        record = registry.get(name)
+        pairs[label] = (lambda x, f=record.function, p=params: f(x, **p), record.torch_function(**params))
+    softmax = registry.get("softmax")
+    torch_softmax = softmax.torch_function(axis=-1)
+    pairs["softmax"] = (lambda x: softmax.function(x.reshape(-1, rows)),
+                        lambda x: torch_softmax(x.view(-1, rows)))
+    return pairs
 
 
 def cmd_throughput(args) -> None:
