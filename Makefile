@@ -137,7 +137,7 @@ bench: install
 
 # The studies too long for a chapter (not part of `make test`): each writes the results its
 # chapter quotes. Chapter 5's 65 deep-network training runs -> chapters/data/ch5_study.json;
-# chapter 7's discriminator-activation study prints its table (tests/gan_study.py --help).
+# chapter 7's 16 scores of its discriminator-activation study -> chapters/data/gan_study.json.
 ch5-study: install
 	$(KERNEL_ENV) $(BIN)/python -m tests.ch5_study
 

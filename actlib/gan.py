@@ -491,7 +491,9 @@ def train_gan(generator: Generator, discriminator: Discriminator, images: torch.
     ``snapshot_steps`` (e.g. ``(0, 100, 1000)``) records ``sample(generator, snapshot_noise)``
     after that many steps (0 = before training). ``progress`` shows a tqdm bar on stderr,
     refreshed at most every ``mininterval`` seconds. To continue a run, pass the previous
-    ``history`` and ``optimizers`` (as ``(opt_g, opt_d)``); step numbers then carry on.
+    ``history`` and ``optimizers`` (as ``(opt_g, opt_d)``); step numbers then carry on. Both
+    networks train in the channels-last layout (:func:`actlib.torch_tools.channels_last`) and
+    are left in it.
 
     Examples:
         >>> _ = torch.manual_seed(0)
@@ -535,6 +537,8 @@ def train_gan(generator: Generator, discriminator: Discriminator, images: torch.
         if step in snapshot_steps:
             history.snapshots[step] = sample(generator, snapshot_noise)
 
+    torch_tools.channels_last(generator)
+    torch_tools.channels_last(discriminator)
     generator.train()
     discriminator.train()
     snapshot(first)
@@ -542,7 +546,7 @@ def train_gan(generator: Generator, discriminator: Discriminator, images: torch.
     bar = tqdm(range(first, first + steps), desc="GAN training", unit="step", file=sys.stderr,
                mininterval=mininterval, disable=not progress)
     for step in bar:
-        real = images[torch.randint(len(images), (batch_size,), generator=rng)]
+        real = torch_tools.channels_last(images[torch.randint(len(images), (batch_size,), generator=rng)])
         z = torch.randn(batch_size, nz, generator=rng)
         fake = generator(z)  # one forward pass serves both updates, as in PyTorch's DCGAN example
         d_loss, d_real, d_fake = _discriminator_update(discriminator, opt_d, real, fake, real_label)

@@ -7,7 +7,8 @@ GAN's digits (:func:`actlib.gan.score_samples`):
 * :func:`mnist_classifier` - a small CNN for 28 x 28 digits scaled to [-1, 1];
 * :func:`train_classifier` - Adam and cross-entropy over shuffled mini-batches, seeded;
 * :func:`predict_proba` - class probabilities, in evaluation mode and in batches;
-* :func:`accuracy` - the fraction of correct arg-max predictions.
+* :func:`accuracy` - the fraction of correct arg-max predictions;
+* :func:`channels_last` - the memory layout both training loops (here and in ``gan``) use.
 """
 
 from __future__ import annotations
@@ -19,6 +20,35 @@ import torch
 from torch import nn
 
 from ._validation import integer
+
+
+def channels_last(x: nn.Module | torch.Tensor) -> nn.Module | torch.Tensor:
+    """``x`` in the channels-last memory format: a module's 4-D weights in place, a 4-D tensor as a copy.
+
+    The values stay the same; only their order in memory changes, from (N, C, H, W) to
+    (N, H, W, C), the order oneDNN's CPU convolutions work fastest in. On one thread it made
+    a DCGAN step about 10 % faster and a step of :func:`mnist_classifier` about 30 % faster
+    (``make bench``). A convolution in this layout sums in another order, so results agree
+    with the default layout to rounding, not to the bit. Tensors of other ranks, and other
+    modules' weights, are left as they are.
+
+    Examples:
+        >>> x = torch.arange(24.0).reshape(1, 2, 3, 4)
+        >>> y = channels_last(x)
+        >>> torch.equal(x, y), y.is_contiguous(memory_format=torch.channels_last)
+        (True, True)
+        >>> channels_last(torch.zeros(3)).shape
+        torch.Size([3])
+        >>> channels_last("images")
+        Traceback (most recent call last):
+        ...
+        TypeError: channels_last takes an nn.Module or a torch.Tensor; got str
+    """
+    if isinstance(x, nn.Module):
+        return x.to(memory_format=torch.channels_last)
+    if isinstance(x, torch.Tensor):
+        return x.contiguous(memory_format=torch.channels_last) if x.dim() == 4 else x
+    raise TypeError(f"channels_last takes an nn.Module or a torch.Tensor; got {type(x).__name__}")
 
 
 def mnist_classifier() -> nn.Sequential:
@@ -51,7 +81,8 @@ def train_classifier(model: nn.Module, images: torch.Tensor, labels, *, epochs: 
     Each epoch visits ``images`` (float tensor (N, ...)) once in an order drawn from a
     ``torch.Generator`` seeded with ``seed``, in mini-batches of ``batch_size``, minimising
     ``cross_entropy(model(x), y) = -log softmax(model(x))[y]``. ``labels`` are class indices
-    (N,). The model is left in evaluation mode. ``after_epoch(epoch, model)``, if given, is
+    (N,). The model trains in the channels-last layout (:func:`channels_last`) and is left
+    in it, in evaluation mode. ``after_epoch(epoch, model)``, if given, is
     called after each epoch (1, 2, ...): one run of three epochs can keep a copy of the model
     as it was after its first, the same to the bit as a run of one epoch.
 
@@ -80,6 +111,7 @@ def train_classifier(model: nn.Module, images: torch.Tensor, labels, *, epochs: 
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     rng = torch.Generator().manual_seed(seed)
     losses = []
+    channels_last(model)
     model.train()
     for _ in range(epochs):
         order = torch.randperm(len(images), generator=rng)
@@ -87,7 +119,7 @@ def train_classifier(model: nn.Module, images: torch.Tensor, labels, *, epochs: 
         for i in range(0, len(images), batch_size):
             batch = order[i:i + batch_size]
             optimizer.zero_grad(set_to_none=True)
-            loss = nn.functional.cross_entropy(model(images[batch]), labels[batch])
+            loss = nn.functional.cross_entropy(model(channels_last(images[batch])), labels[batch])
             loss.backward()
             optimizer.step()
             total += float(loss.detach()) * len(batch)
