@@ -113,7 +113,9 @@ student: install
 #   unit tests, which start about when the notebooks end.
 # From a fresh clone the phases one after another took 15.6 min, these two lanes 11.5-12.4 min
 # (this machine's own speed varied by 30 % meanwhile); three lanes did not help (11.8-13 min): on
-# two cores, more heavy jobs at a time slow every job down, chapter 7 most.
+# two cores, more heavy jobs at a time slow every job down, chapter 7 most. With uv installing
+# the environment and the GAN and its judge training in the channels-last layout, the two lanes
+# took 8.4-8.7 min (2026-11-24; `make bench BENCH=make` measures it again).
 # Each lane prints its output when it ends (--output-sync); each phase ends with a line
 # "== <phase>: N s wall, ... CPU".
 test: install
