@@ -50,7 +50,7 @@ help:
 # folders pip is configured with (--find-links: on the book's test machines, PyTorch's CPU build)
 # are passed on to it.
 UV          := uv==0.13.8
-FIND_LINKS  := $(sort $(PIP_FIND_LINKS) $(shell $(PYTHON) -m pip config get global.find-links 2>/dev/null))
+FIND_LINKS   = $(sort $(PIP_FIND_LINKS) $(shell $(PYTHON) -m pip config get global.find-links 2>/dev/null))
 UV_INSTALL   = $(BIN)/uv pip install --quiet --python $(BIN)/python $(addprefix --find-links ,$(FIND_LINKS))
 
 $(STAMP): requirements.txt pyproject.toml
