@@ -1,7 +1,10 @@
 # The two commands a reader needs: `make book` and `make test`.
 # Both create .venv/ and install everything from this repository's own files.
 
-PYTHON ?= python3
+# The first of the Python versions the pins install on (README, "Python versions") that is on
+# PATH; 3.11 first, the one the book's outputs were made with. PYTHON=... overrides it.
+PYTHONS := python3.11 python3.12 python3.13
+PYTHON  ?= $(or $(shell for p in $(PYTHONS); do $$p -c '' 2>/dev/null && command -v $$p && break; done),python3)
 VENV   := .venv
 # bash, for `time`: each phase of `make test` prints its wall and CPU time in this form.
 SHELL  := /bin/bash
@@ -26,17 +29,20 @@ XDIST  := -n 2 --dist loadfile --no-loadscope-reorder
 UNIT_XDIST := -n 2 --dist worksteal
 LONGEST   := chapters/07_gan.ipynb chapters/06_keras_mnist.ipynb
 NOTEBOOKS_LONGEST_FIRST = $(LONGEST) $(filter-out $(LONGEST),$(sort $(wildcard chapters/*.ipynb)))
-NBVAL := $(BIN)/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg \
-         -p no:cacheprovider -o addopts="" --durations=0
+# Numbers in text outputs are compared to a relative 1e-9 (tests/nbval_numeric.py), so that a
+# CPU whose kernels round the last bit differently passes; `make test-kernels` checks it.
+NBVAL := $(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg \
+         -p tests.nbval_numeric -p no:cacheprovider -o addopts="" --durations=0
 # The grader's tests start kernels as another user and check that none is left over: they run
 # on their own, not beside the other unit tests.
 GRADER_TESTS := tests/test_course_grade.py tests/test_grade_cheats.py tests/test_grade_limits.py
 
-.PHONY: help install book test test-lane-notebooks test-lane-checks lint unit unit-tests grader-tests notebooks \
-        book-check browser-test student clean execute bench ch5-study gan-study
+.PHONY: help install lab book test test-lane-notebooks test-lane-checks lint unit unit-tests grader-tests notebooks \
+        book-check test-kernels browser-test student clean execute bench ch5-study gan-study
 
 help:
 	@echo "make book   - set up .venv/, execute every chapter and build the HTML book"
+	@echo "make lab    - set up .venv/ with JupyterLab and open the chapters in it"
 	@echo "make test   - set up .venv/, then nbval on every notebook beside lint, book build, grader, browser and unit tests"
 	@echo "make student - the student edition (solutions removed) in _build/student/, with a zip to hand out"
 	@echo "make browser-test [BOOK_HTML=_build/html] - the built book in headless Chromium"
@@ -51,9 +57,18 @@ help:
 # are passed on to it.
 UV          := uv==0.13.8
 FIND_LINKS   = $(sort $(PIP_FIND_LINKS) $(shell $(PYTHON) -m pip config get global.find-links 2>/dev/null))
-UV_INSTALL   = $(BIN)/uv pip install --quiet --python $(BIN)/python $(addprefix --find-links ,$(FIND_LINKS))
+# PyTorch's CPU build, never the CUDA one that a plain `torch==2.13.0` from PyPI is on Linux:
+# uv takes it from PyTorch's CPU index (--torch-backend cpu), unless a local wheel folder
+# already holds it (the book's test machines, which have no other way out).
+PY_TAG          = $(shell $(PYTHON) -c 'import sys; print("cp%d%d" % sys.version_info[:2])')
+TORCH_CPU_WHEEL = $(wildcard $(addsuffix /torch-2.13.0+cpu-$(PY_TAG)-*.whl,$(FIND_LINKS)))
+TORCH_BACKEND   = $(if $(TORCH_CPU_WHEEL),,--torch-backend cpu)
+UV_INSTALL   = $(BIN)/uv pip install --quiet --python $(BIN)/python $(addprefix --find-links ,$(FIND_LINKS)) \
+               $(TORCH_BACKEND)
 
 $(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:3]; sys.exit(0 if (3, 11, 5) <= v < (3, 14) else \
+	  f"make: {sys.executable} is Python {v[0]}.{v[1]}.{v[2]}; the pins need 3.11.5 to 3.13: set PYTHON=...")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(UV)
 	$(UV_INSTALL) --compile-bytecode -r requirements.txt
@@ -62,6 +77,16 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# JupyterLab (requirements-lab.txt, pinned beside requirements.txt) to work through the chapters:
+# the interactive figures draw with plotly's JupyterLab renderer, and the self-checks run.
+LAB_STAMP := $(VENV)/.lab-installed
+$(LAB_STAMP): requirements-lab.txt $(STAMP)
+	$(UV_INSTALL) --compile-bytecode -r requirements.txt -r requirements-lab.txt
+	touch $(LAB_STAMP)
+
+lab: $(LAB_STAMP)
+	$(KERNEL_ENV) $(BIN)/jupyter lab $(LAB_ARGS) chapters/
 
 # The notebooks are executed two at a time into jupyter-book's cache first (tests/execute_parallel.py,
 # exactly as the build would execute them one after another), so the build itself executes nothing.
@@ -87,6 +112,12 @@ grader-tests: install
 # All notebooks, or one: make notebooks NB=chapters/zoo.ipynb
 notebooks: install
 	time $(KERNEL_ENV) $(NBVAL) $(if $(NB),$(NB),$(XDIST) $(NOTEBOOKS_LONGEST_FIRST))
+
+# The fast chapters' nbval again under four other CPU kernels (tests/cross_kernel.py: OpenBLAS
+# core types, NumPy's and PyTorch's SIMD without AVX-512 or AVX2, one and two threads).
+# KERNEL_SETTING=nehalem-sse-2threads NB=chapters/07_gan.ipynb runs one setting on one notebook.
+test-kernels: install
+	time $(BIN)/python -m tests.cross_kernel $(if $(KERNEL_SETTING),--setting $(KERNEL_SETTING)) $(if $(NB),--notebooks $(NB))
 
 # Build from the stored outputs (`notebooks` checks them against the code).
 book-check: install
@@ -124,6 +155,7 @@ test: install
 
 test-lane-notebooks: install
 	@$(MAKE) --no-print-directory notebooks
+	@$(MAKE) --no-print-directory test-kernels
 
 test-lane-checks: install
 	@$(MAKE) --no-print-directory lint

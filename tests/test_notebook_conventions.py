@@ -87,12 +87,15 @@ def test_self_checks_show_no_stored_verdict(notebook):
 
 
 def test_ignored_outputs_are_followed_by_an_assertion(notebook):
+    """A cell whose output nbval ignores (or a run of such cells) is followed by a code cell,
+    compared by nbval, that asserts."""
     nb = cells(notebook)
     missing = []
     for i, c in enumerate(nb):
         if "nbval-ignore-output" not in tags(c):
             continue
-        following = next((d for d in nb[i + 1:] if d["cell_type"] == "code"), None)
+        following = next((d for d in nb[i + 1:] if d["cell_type"] == "code"
+                          and "nbval-ignore-output" not in tags(d)), None)
         if following is None or "assert" not in source(following):
             missing.append(i)
     assert not missing, f"cells with ignored output not followed by a code cell that asserts: {missing}"

