@@ -85,8 +85,10 @@ $(LAB_STAMP): requirements-lab.txt $(STAMP)
 	$(UV_INSTALL) --compile-bytecode -r requirements.txt -r requirements-lab.txt
 	touch $(LAB_STAMP)
 
+# An interactive figure's stored output shows its PNG still; running its cell draws it with
+# plotly's JupyterLab renderer (seen 2026-12-06). (--allow-root only where make runs as root.)
 lab: $(LAB_STAMP)
-	$(KERNEL_ENV) $(BIN)/jupyter lab $(LAB_ARGS) chapters/
+	$(KERNEL_ENV) $(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS) chapters/
 
 # The notebooks are executed two at a time into jupyter-book's cache first (tests/execute_parallel.py,
 # exactly as the build would execute them one after another), so the build itself executes nothing.

@@ -5,8 +5,13 @@ One formula each, written to be read. Every function
 * accepts any array-like of real numbers (see :mod:`actlib._validation`);
 * keeps float16/32/64 dtypes and promotes ints and bools to float64;
 * returns a NumPy scalar for a scalar input;
-* is finite for every finite input, with no overflow or invalid-value
-  warnings, and maps NaN to NaN at the same position.
+* is finite, with no overflow or invalid-value warnings, for every finite
+  input whose true value is a finite number of its dtype; SELU (inputs above
+  max/λ), Leaky ReLU and PReLU with a slope larger than 1 in size, and Maxout
+  with large inputs, weights or biases can exceed the dtype's largest number
+  and overflow to ``inf`` or ``-inf``;
+* maps NaN to NaN at the same position (softmax and Maxout, which combine
+  several inputs, map a NaN to NaN in every output it enters).
 
 Those rules live in one place, the decorator
 :func:`actlib._numerics.float_in_float_out`; the stable building blocks
@@ -177,7 +182,8 @@ def selu(x):
 
     With :math:`\lambda \approx 1.0507` and :math:`\alpha \approx 1.6733`
     (:data:`SELU_SCALE`, :data:`SELU_ALPHA`). Because :math:`\lambda > 1`, inputs
-    within 5 % of the dtype's largest number overflow to ``inf``, as they must.
+    above max/λ ≈ 0.952 × the dtype's largest number (within about 4.8 % of it)
+    overflow to ``inf``, as they must.
 
     Examples
     --------
@@ -234,7 +240,8 @@ def gelu(x, approximate: bool = False):
 
     .. math:: \operatorname{GELU}(x) = x\,\Phi(x) = \tfrac{x}{2}\bigl(1 + \operatorname{erf}(x/\sqrt{2})\bigr)
 
-    ``approximate=True`` gives the tanh form used by BERT and GPT-2:
+    ``approximate=True`` gives the tanh form, the one in the released code of GPT and
+    GPT-2 (and of BERT since February 2019; BERT was released with the exact form):
 
     .. math:: \tfrac{x}{2}\bigl(1 + \tanh\bigl(\sqrt{2/\pi}\,(x + 0.044715\,x^3)\bigr)\bigr)
 
@@ -285,7 +292,8 @@ def softmax(x, axis: int = -1):
            [0.26894142, 0.73105858]])
     """
     axis = checked_axis(x, axis, "softmax")
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    with np.errstate(over="ignore"):  # x - max can round to -inf, whose exp is the right 0
+        e = np.exp(x - np.max(x, axis=axis, keepdims=True))
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
@@ -293,10 +301,13 @@ def softmax(x, axis: int = -1):
 def maxout(x, weights, biases):
     r"""Maxout unit (Goodfellow et al., 2013): the maximum over k learned affine pieces.
 
-    .. math:: h_j(x) = \max_{i = 1..k} \bigl( x^\top W_{i,:,j} + b_{i,j} \bigr)
+    .. math:: z_j = \max_{i = 1..k} \bigl( \mathbf{x}^\top W_{i,:,j} + b_{i,j} \bigr)
 
     ``x`` has shape ``(..., d)``, ``weights`` ``(k, d, m)`` and ``biases``
-    ``(k, m)``; the result has shape ``(..., m)``. Article 001 describes Maxout
+    ``(k, m)``; the result has shape ``(..., m)``: m units of k pieces each, on
+    d inputs. ``weights[i]`` is piece i's weights in Keras's kernel layout
+    (:math:`W_i^\top`, inputs by units), so unit j's piece-i weight vector
+    :math:`\mathbf{w}_i` is ``weights[i, :, j]``. Article 001 describes Maxout
     as "the maximum of the inputs"; that is not it. A Maxout unit takes the
     maximum of k *affine functions* of the input, so with enough pieces it can
     approximate any convex function, ReLU (k=2, one piece fixed at 0) and

@@ -6,15 +6,20 @@ Needs PyTorch (imported when this module is imported; ``import actlib`` alone do
 * :func:`scale_weights` - multiply the weights of chosen linear layers by a factor, in place;
 * :func:`linear_layers` - a model's ``nn.Linear`` layers, nested ones included, in order;
 * :func:`weight_gradients` - each linear layer's weight gradient of the cross-entropy loss;
+* :func:`weight_gradient_rms` - the root mean square of each of those gradients' entries, the
+  size of one weight's gradient, comparable between layers of different shapes;
 * :func:`layer_signals` - per example, the two factors of each weight gradient:
-  :math:`\\partial L / \\partial W_l = \\delta_l h_{l-1}^\\top`, so
-  :math:`\\lVert \\partial L / \\partial W_l \\rVert_F = \\lVert \\delta_l \\rVert \\,
-  \\lVert h_{l-1} \\rVert` for one example;
+  :math:`\\partial L / \\partial W_k = \\delta_k \\mathbf z_{k-1}^\\top`, so
+  :math:`\\lVert \\partial L / \\partial W_k \\rVert_F = \\lVert \\delta_k \\rVert \\,
+  \\lVert \\mathbf z_{k-1} \\rVert` for one example (and the same for root mean squares);
 * :func:`mnist_subsets` - the chapter's 4,000 training and 2,000 validation MNIST images;
 * :func:`train` and :func:`evaluate` - a short, seeded training run and its validation
   loss and accuracy.
 
-"Layer l" is the l-th ``nn.Linear`` in forward order (1 = next to the input).
+"Layer k" is the k-th ``nn.Linear`` in forward order (1 = next to the input). The notation is the
+book's (``symbols.md``): layer k computes :math:`\\mathbf u_k = W_k \\mathbf z_{k-1} + \\mathbf b_k`
+and :math:`\\mathbf z_k = h(\\mathbf u_k)`, with :math:`\\mathbf z_0 = \\mathbf x`, and
+:math:`\\delta_k = \\partial L / \\partial \\mathbf u_k`.
 """
 
 from __future__ import annotations
@@ -36,9 +41,9 @@ def _positive_int(value, name: str) -> int:
 
 
 class Residual(nn.Module):
-    """``h -> h + body(h)``: a residual connection around ``body`` (He et al., 2016).
+    """``z -> z + body(z)``: a residual connection around ``body`` (He et al., 2016).
 
-    The gradient reaching ``h`` is the gradient of the output plus what flows back
+    The gradient reaching ``z`` is the gradient of the output plus what flows back
     through ``body``: the identity path passes it on unchanged, however small
     ``body``'s slope.
 
@@ -67,10 +72,11 @@ def rescued_mlp(activation: str, *, depth: int, width: int, in_features: int, ou
     architecture, not the initial weights.
 
     * ``batch_norm=True`` puts ``nn.BatchNorm1d`` between each hidden linear layer
-      and its activation (Ioffe & Szegedy, 2015): :math:`h_l = f(\\mathrm{BN}(W_l h_{l-1} + b_l))`.
+      and its activation (Ioffe & Szegedy, 2015):
+      :math:`\\mathbf z_k = h(\\mathrm{BN}(W_k \\mathbf z_{k-1} + \\mathbf b_k))`.
     * ``residual=True`` wraps hidden layers 2 to ``depth - 1`` (those whose input
       and output have ``width`` units) in :class:`Residual`:
-      :math:`h_l = h_{l-1} + f(W_l h_{l-1} + b_l)`.
+      :math:`\\mathbf z_k = \\mathbf z_{k-1} + h(W_k \\mathbf z_{k-1} + \\mathbf b_k)`.
 
     >>> net = rescued_mlp("sigmoid", depth=4, width=8, in_features=5, out_features=2,
     ...                   residual=True, batch_norm=True)
@@ -176,15 +182,43 @@ def weight_gradients(model: nn.Module, x, y) -> list[torch.Tensor]:
     return grads
 
 
+def weight_gradient_rms(model: nn.Module, x, y) -> np.ndarray:
+    """The root mean square of each linear layer's weight gradient, layer 1 first (float64).
+
+    For layer k with an ``(n_out, n_in)`` weight matrix,
+
+    .. math:: \\operatorname{rms}(\\partial L / \\partial W_k)
+              = \\lVert \\partial L / \\partial W_k \\rVert_F / \\sqrt{n_\\text{out}\\, n_\\text{in}},
+
+    the typical size of one weight's gradient (of the mean cross-entropy on ``(x, y)``,
+    from :func:`weight_gradients`), which a step of plain gradient descent multiplies by
+    the learning rate. Unlike the Frobenius norm it does not grow with the number of
+    weights, so layers of different shapes can be compared. For one example the
+    gradient is an outer product and :math:`\\operatorname{rms}(\\delta_k \\mathbf z_{k-1}^\\top)
+    = \\operatorname{rms}(\\delta_k)\\, \\operatorname{rms}(\\mathbf z_{k-1})` (see :func:`layer_signals`).
+
+    >>> net = deep_mlp("tanh", depth=3, width=6, in_features=4, out_features=3, seed=1)
+    >>> x, y = torch.ones(2, 4), [0, 2]
+    >>> rms = weight_gradient_rms(net, x, y)
+    >>> norms = np.array([float(g.double().norm()) for g in weight_gradients(net, x, y)])
+    >>> bool(np.allclose(rms, norms / np.sqrt([6 * 4, 6 * 6, 3 * 6])))
+    True
+    """
+    return np.array([float(g.double().pow(2).mean().sqrt()) for g in weight_gradients(model, x, y)])
+
+
 @dataclass(frozen=True)
 class LayerSignals:
     """Per linear layer (rows) and per example (columns), float64 arrays.
 
-    ``inputs``: :math:`\\lVert h_{l-1} \\rVert`, the norm of the layer's input;
-    ``deltas``: :math:`\\lVert \\delta_l \\rVert = \\lVert \\partial L_n / \\partial u_l \\rVert`,
+    ``inputs``: :math:`\\lVert \\mathbf z_{k-1} \\rVert`, the norm of the layer's input;
+    ``deltas``: :math:`\\lVert \\delta_k \\rVert = \\lVert \\partial L_n / \\partial \\mathbf u_k \\rVert`,
     the norm of the loss gradient at the layer's output;
-    ``weight_grads``: :math:`\\lVert \\partial L_n / \\partial W_l \\rVert_F`, measured
+    ``weight_grads``: :math:`\\lVert \\partial L_n / \\partial W_k \\rVert_F`, measured
     by autograd for each example on its own; it equals ``inputs * deltas``.
+    With ``layer_signals(..., rms=True)`` all three are root mean squares instead (each
+    norm divided by the square root of the number of entries), and the identity holds
+    the same way.
     """
 
     inputs: np.ndarray
@@ -192,16 +226,19 @@ class LayerSignals:
     weight_grads: np.ndarray
 
 
-def layer_signals(model: nn.Module, x, y) -> LayerSignals:
+def layer_signals(model: nn.Module, x, y, *, rms: bool = False) -> LayerSignals:
     """The two factors of each linear layer's weight gradient, one example at a time.
 
-    For one example with loss :math:`L_n`, a linear layer :math:`u_l = W_l h_{l-1} + b_l`
-    has the weight gradient :math:`\\partial L_n / \\partial W_l = \\delta_l h_{l-1}^\\top`
-    with :math:`\\delta_l = \\partial L_n / \\partial u_l`: an outer product, whose
-    Frobenius norm is :math:`\\lVert \\delta_l \\rVert \\, \\lVert h_{l-1} \\rVert`.
+    For one example with loss :math:`L_n`, a linear layer
+    :math:`\\mathbf u_k = W_k \\mathbf z_{k-1} + \\mathbf b_k` has the weight gradient
+    :math:`\\partial L_n / \\partial W_k = \\delta_k \\mathbf z_{k-1}^\\top` with
+    :math:`\\delta_k = \\partial L_n / \\partial \\mathbf u_k`: an outer product, whose
+    Frobenius norm is :math:`\\lVert \\delta_k \\rVert \\, \\lVert \\mathbf z_{k-1} \\rVert`.
     A layer's gradient can therefore stay the same size while one factor shrinks
     and the other grows. (For a batch, the gradient is the mean of such outer
-    products, and the identity no longer holds.)
+    products, and the identity no longer holds.) With ``rms=True`` every value is a
+    root mean square (the norm over the square root of the number of entries, as in
+    :func:`weight_gradient_rms`), and the identity holds the same way.
 
     The model must treat examples independently: batch normalisation in training
     mode mixes them, and raises ``ValueError`` (call ``model.eval()`` first).
@@ -211,6 +248,9 @@ def layer_signals(model: nn.Module, x, y) -> LayerSignals:
     >>> s.deltas.shape
     (3, 2)
     >>> bool(np.allclose(s.weight_grads, s.inputs * s.deltas))
+    True
+    >>> r = layer_signals(net, torch.ones(2, 4), [0, 2], rms=True)
+    >>> bool(np.allclose(r.weight_grads, r.inputs * r.deltas))
     True
     """
     if any(isinstance(m, nn.modules.batchnorm._BatchNorm) and m.training for m in model.modules()):
@@ -228,19 +268,28 @@ def layer_signals(model: nn.Module, x, y) -> LayerSignals:
     hooks = [layer.register_forward_hook(remember) for layer in layers]
     try:
         model.zero_grad(set_to_none=True)
-        # Summed, not averaged: row n of each output's gradient is then dL_n/du_l.
+        # Summed, not averaged: row n of each output's gradient is then dL_n/du_k.
         nn.functional.cross_entropy(model(x), y, reduction="sum").backward()
     finally:
         for hook in hooks:
             hook.remove()
         model.zero_grad(set_to_none=True)
-    h = np.array([inputs[layer].double().norm(dim=1).numpy() for layer in layers])
-    d = np.array([outputs[layer].grad.double().norm(dim=1).numpy() for layer in layers])
-    weight_grads = np.empty_like(h)
+    size = _rms if rms else _norm
+    z = np.array([size(inputs[layer].double(), dim=1).numpy() for layer in layers])
+    d = np.array([size(outputs[layer].grad.double(), dim=1).numpy() for layer in layers])
+    weight_grads = np.empty_like(z)
     for n in range(x.shape[0]):  # the per-example gradient, measured, not multiplied out
         grads = weight_gradients(model, x[n:n + 1], y[n:n + 1])
-        weight_grads[:, n] = [float(g.double().norm()) for g in grads]
-    return LayerSignals(inputs=h, deltas=d, weight_grads=weight_grads)
+        weight_grads[:, n] = [float(size(g.double())) for g in grads]
+    return LayerSignals(inputs=z, deltas=d, weight_grads=weight_grads)
+
+
+def _norm(t: torch.Tensor, dim=None) -> torch.Tensor:
+    return t.norm() if dim is None else t.norm(dim=dim)
+
+
+def _rms(t: torch.Tensor, dim=None) -> torch.Tensor:
+    return t.pow(2).mean().sqrt() if dim is None else t.pow(2).mean(dim=dim).sqrt()
 
 
 @functools.lru_cache(maxsize=4)
@@ -276,8 +325,9 @@ def train(model: nn.Module, x, y, *, lr: float, steps: int = 150, batch_size: in
     Each of ``steps`` steps draws ``batch_size`` indices with replacement from a
     private generator seeded with ``seed`` and takes one step of ``optimizer``
     (``"adam"``: ``torch.optim.Adam(lr=lr)``; ``"sgd"``: plain gradient descent,
-    :math:`W \\leftarrow W - \\mathrm{lr}\\, \\partial L / \\partial W`) on the mean
-    cross-entropy. ``options`` go to the optimizer (e.g. ``eps=1e-12`` for Adam).
+    :math:`W \\leftarrow W - \\eta\\, \\partial L / \\partial W` with the learning rate
+    :math:`\\eta` = ``lr``) on the mean cross-entropy. ``options`` go to the optimizer
+    (e.g. ``eps=1e-12`` for Adam).
     """
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {optimizer!r:.40}")
@@ -312,17 +362,17 @@ def evaluate(model: nn.Module, x, y) -> tuple[float, float]:
     return loss, float((logits.argmax(dim=1) == y).double().mean())
 
 
-
-
 def sigmoid_twin(tanh_model: nn.Sequential) -> nn.Sequential:
     """The sigmoid network that computes exactly what the tanh network ``tanh_model`` computes.
 
     ``tanh_model`` alternates ``nn.Linear`` and ``nn.Tanh`` (as from ``deep_mlp("tanh", ...)``).
     With :math:`\\sigma(2u) = (1 + \\tanh u)/2`, the twin's hidden outputs are
-    :math:`s_l = (1 + z_l)/2` when its linear layers are
-    :math:`V_1 = 2W_1,\\ c_1 = 2b_1`; :math:`V_l = 4W_l,\\ c_l = 2b_l - 2W_l\\mathbf 1` for the
-    hidden layers after the first; and :math:`V_L = 2W_L,\\ c_L = b_L - W_L\\mathbf 1` for the
-    output layer, which gives the same logits.
+    :math:`\\mathbf s_k = (\\mathbf 1 + \\mathbf z_k)/2` when its linear layers are
+    :math:`V_1 = 2W_1,\\ \\mathbf c_1 = 2\\mathbf b_1`;
+    :math:`V_k = 4W_k,\\ \\mathbf c_k = 2\\mathbf b_k - 2W_k\\mathbf 1` for the hidden layers after the
+    first; and :math:`V_D = 2W_D,\\ \\mathbf c_D = \\mathbf b_D - W_D\\mathbf 1` for the output layer
+    (layer D, the last), which gives the same logits. Here :math:`\\mathbf z_k` are the tanh
+    network's hidden outputs and :math:`W_k, \\mathbf b_k` its weights and biases.
 
     >>> tanh_net = deep_mlp("tanh", depth=4, width=5, in_features=3, out_features=2, seed=0)
     >>> x = torch.randn(7, 3, generator=torch.Generator().manual_seed(1))
@@ -356,4 +406,5 @@ def sigmoid_twin(tanh_model: nn.Sequential) -> nn.Sequential:
 
 
 __all__ = ["OPTIMIZERS", "LayerSignals", "Residual", "evaluate", "layer_signals", "linear_layers",
-           "mnist_subsets", "rescued_mlp", "scale_weights", "sigmoid_twin", "train", "weight_gradients"]
+           "mnist_subsets", "rescued_mlp", "scale_weights", "sigmoid_twin", "train", "weight_gradient_rms",
+           "weight_gradients"]

@@ -357,9 +357,9 @@ def generator_loss(discriminator: nn.Module, fake: torch.Tensor) -> torch.Tensor
     """The non-saturating generator loss ``BCE(D(G(z)), 1) = -log D(G(z))``, averaged over the batch.
 
     Goodfellow et al. (2014) train the generator to maximise ``log D(G(z))`` rather than to
-    minimise ``log(1 - D(G(z)))``: with ``D = sigmoid(a)`` the derivative of the first with
-    respect to the logit ``a`` is ``-(1 - D)``, of the second ``-D``, which vanishes when the
-    discriminator confidently rejects the fakes (D near 0).
+    minimise ``log(1 - D(G(z)))``: with ``D = sigmoid(u)``, the derivative of this loss,
+    ``-log D``, with respect to the logit ``u`` is ``-(1 - D)``, and that of ``log(1 - D)`` is
+    ``-D``, which vanishes when the discriminator confidently rejects the fakes (D near 0).
     """
     logits = discriminator(fake)
     return _bce(logits, torch.ones_like(logits))

@@ -4,10 +4,12 @@ Needs PyTorch (imported when this module is imported; ``import actlib`` alone do
 
 * :func:`torch_activation` - the PyTorch module for one of the book's activations;
 * :func:`deep_mlp` - a seeded ``depth``-layer MLP with a chosen activation and initialisation;
-* :func:`layer_gradient_norms` - the norm of each layer's weight gradient for one batch;
+* :func:`layer_gradient_norms` - the Frobenius norm of each layer's weight gradient for one batch
+  (to compare layers of different shapes, use :func:`actlib.depth.weight_gradient_rms`);
 * :func:`hidden_outputs` - each hidden layer's pre-activations and activations for a batch;
 * :func:`activation_stds` - the standard deviation of each hidden layer's activations;
-* :func:`dead_unit_fraction` - the share of hidden units that never activate on a data set.
+* :func:`dead_unit_fraction` - the share of hidden units through which no gradient flows on a
+  data set.
 
 A network from :func:`deep_mlp` is an ``nn.Sequential`` that alternates
 ``nn.Linear`` and activation modules and ends with a ``nn.Linear`` (no output
@@ -124,6 +126,10 @@ def _as_input(x, model: nn.Module) -> torch.Tensor:
 def layer_gradient_norms(model: nn.Sequential, x, y) -> np.ndarray:
     """Frobenius norm of every ``nn.Linear`` weight's gradient of the cross-entropy loss on ``(x, y)``.
 
+    The norm grows with the number of weights (layer 1 of a 784-input network has many
+    more than the output layer); :func:`actlib.depth.weight_gradient_rms` gives the size
+    of one weight's gradient instead.
+
     ``x`` has shape ``(n, in_features)``, ``y`` holds ``n`` class indices. Returns a
     float64 array with one entry per linear layer, first layer first. The model's
     existing gradients are cleared before and after, so the call has no side effects
@@ -175,7 +181,7 @@ def silent_unit_fraction(model: nn.Sequential, x, *, per_layer: bool = False):
 
     Such a unit never "fires" on this data. For ReLU that also makes it dead (see
     :func:`dead_unit_fraction`); for Leaky ReLU or ELU it is only silent: its
-    derivative on the left is ``alpha`` or ``alpha * exp(z)``, not 0, so gradient
+    derivative on the left is ``alpha`` or ``alpha * exp(u)``, not 0, so gradient
     still reaches its weights and it can come back. Returns one float over all
     hidden units, or one per hidden layer if ``per_layer``.
     """
@@ -187,7 +193,9 @@ def dead_unit_fraction(model: nn.Sequential, x, *, per_layer: bool = False):
 
     A unit is dead when its activation's derivative is exactly 0 at its
     pre-activation for every sample: then its incoming weights and bias get a zero
-    gradient on the whole data set, and gradient descent can never revive it. For
+    gradient on the whole data set: gradient descent cannot change them while the unit
+    stays dead, and only a change in the layers below can bring it back (never in the
+    first hidden layer, whose input is the data). For
     ReLU that means a pre-activation <= 0 everywhere; Leaky ReLU's derivative is never
     0, so its units cannot die. The derivative is taken by autograd through the
     model's own activation modules. Returns one float over all hidden units, or one
@@ -196,9 +204,9 @@ def dead_unit_fraction(model: nn.Sequential, x, *, per_layer: bool = False):
     activations = [m for m in model if not isinstance(m, nn.Linear)]
     masks = []
     for (pre, _), activation in zip(hidden_outputs(model, x), activations, strict=True):
-        z = pre.detach().clone().requires_grad_(True)
+        u = pre.detach().clone().requires_grad_(True)
         with torch.enable_grad():
-            (slope,) = torch.autograd.grad(activation(z.clone()).sum(), z)
+            (slope,) = torch.autograd.grad(activation(u.clone()).sum(), u)
         masks.append((slope == 0).all(dim=0))
     return _fractions(masks, per_layer)
 

@@ -12,8 +12,8 @@ works in three places:
 * wherever scripts cannot run: the output also carries a still PNG drawn by matplotlib
   from the same arrays, at the figure's initial setting.
 
-* :func:`explorer_data` / :func:`activation_explorer` - f, f' and the gradient through
-  n stacked layers, for every activation and parameter value;
+* :func:`explorer_data` / :func:`activation_explorer` - f, f' and the size of the gradient
+  factor through D stacked layers, for every activation and parameter value;
 * :func:`softmax_temperature` - softmax of fixed scores over a range of temperatures;
 * :func:`xor_surface` - the output of a 2-2-1 sigmoid network as any one weight moves;
 * :func:`show` - display a figure with its still fallback.
@@ -58,11 +58,12 @@ def _rounded(values, digits: int = 5) -> list[float]:
 
 
 def depth_gradient(name: str, x, depth: int, **params) -> np.ndarray:
-    r"""The derivative of :math:`h_n = f(f(\cdots f(x)))` (``depth`` = n layers) with respect to x.
+    r"""The derivative of :math:`z_D = f(f(\cdots f(x)))` (``depth`` = D layers) with respect to x.
 
-    With :math:`h_0 = x` and :math:`h_l = f(h_{l-1})`, the chain rule gives
-    :math:`\frac{dh_n}{dx} = \prod_{l=1}^{n} f'(h_{l-1})`: n layers of the activation alone
-    (weights 1, biases 0), the factor by which each layer's slope scales a gradient.
+    With :math:`z_0 = x` and :math:`z_k = f(z_{k-1})` (the book's layer index k), the chain
+    rule gives :math:`\frac{dz_D}{dx} = \prod_{k=1}^{D} f'(z_{k-1})`: D layers of the
+    activation alone (weights 1, biases 0), the factor by which the layers' slopes scale a
+    gradient. The result is signed; the explorer plots its absolute value.
 
     Examples:
         >>> float(depth_gradient("sigmoid", 0.0, 1))
@@ -82,7 +83,10 @@ def explorer_data(x=None, depths: Sequence[int] = DEPTHS) -> dict:
     """Every array the activation explorer can show, computed with actlib.
 
     Returns ``{"x": [...], "depths": [...], "activations": {name: {"title", "parameter",
-    "settings": [{"value", "f", "df", "gradient": {depth: [...]}}]}}}``.
+    "settings": [{"value", "f", "df", "gradient": {depth: [...]}}]}}}``. Every curve is
+    rounded to 4 significant digits (x to 5); ``gradient`` holds the size
+    :math:`|dz_D/dx|` of :func:`depth_gradient`, with values below :data:`GRADIENT_FLOOR`
+    raised to it.
     """
     x = np.linspace(-8.0, 8.0, 129) if x is None else np.asarray(x, dtype=float)
     out = {"x": _rounded(x), "depths": list(depths), "activations": {}}
@@ -112,11 +116,28 @@ def _default_setting(entry: dict, name: str) -> int:
     return values.index(default) if default in values else 0
 
 
+def gradient_axis_top(data: dict) -> int:
+    """The top of the explorer's log axis: the decade above the largest gradient factor in ``data``.
+
+    So no curve of any setting runs off the top of the plot. The result is an exponent of 10,
+    at least 1; for :func:`explorer_data`'s grid it is 7 (ELU with alpha = 2 through 20 layers
+    reaches 2**20 at x = 0).
+
+    Examples:
+        >>> gradient_axis_top(explorer_data(x=[0.0], depths=(20,)))
+        7
+    """
+    largest = max(max(values) for entry in data["activations"].values() for setting in entry["settings"]
+                  for values in setting["gradient"].values())
+    return max(1, int(np.ceil(np.log10(largest))))
+
+
 def activation_explorer(data: dict | None = None, *, start: str = "sigmoid", start_depth: int = 5):
-    """The activation explorer: f and f' (top), the gradient through n layers (bottom).
+    """The activation explorer: f and f' (top), the size of the gradient factor through D layers (bottom).
 
     A menu chooses the activation, a slider its parameter (where it has one), a second
-    slider the depth n, and buttons the x range. Returns a ``plotly.graph_objects.Figure``.
+    slider the depth D, and buttons the x range. The bottom panel's log axis runs from
+    :data:`GRADIENT_FLOOR` to :func:`gradient_axis_top`. Returns a ``plotly.graph_objects.Figure``.
     """
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
@@ -128,14 +149,14 @@ def activation_explorer(data: dict | None = None, *, start: str = "sigmoid", sta
         raise ValueError(f"start_depth must be one of {data['depths']}; got {start_depth!r}")
     x, depths = data["x"], data["depths"]
     depth_index = depths.index(start_depth)
-    names = ["f(x)", "f'(x)", f"n = {start_depth}"]
+    names = ["f(x)", "f'(x)", f"D = {start_depth}"]
 
     def depth_slider(entry, setting, active):
         return {
-            "active": active, "currentvalue": {"prefix": "layers n = "}, "pad": {"t": 10, "b": 0},
+            "active": active, "currentvalue": {"prefix": "layers D = "}, "pad": {"t": 10, "b": 0},
             "y": -0.1, "len": 1.0,
             "steps": [{"label": str(n), "method": "restyle",
-                       "args": [{"y": [setting["gradient"][n]], "name": f"n = {n}"}, [2]]}
+                       "args": [{"y": [setting["gradient"][n]], "name": f"D = {n}"}, [2]]}
                       for n in depths]}
 
     def parameter_slider(name, entry):
@@ -157,11 +178,11 @@ def activation_explorer(data: dict | None = None, *, start: str = "sigmoid", sta
 
     entry, setting = select(start)
     figure = make_subplots(rows=2, cols=1, vertical_spacing=0.14, row_heights=[0.55, 0.45],
-                           subplot_titles=("f(x) and f'(x)", "|dh<sub>n</sub>/dx| through n layers"))
+                           subplot_titles=("f(x) and f'(x)", "|dz<sub>D</sub>/dx| through D layers"))
     figure.add_trace(go.Scatter(x=x, y=setting["f"], name="f(x)", line={"color": "#1f77b4"}), 1, 1)
     figure.add_trace(go.Scatter(x=x, y=setting["df"], name="f'(x)", line={"color": "#d62728", "dash": "dash"}),
                      1, 1)
-    figure.add_trace(go.Scatter(x=x, y=setting["gradient"][start_depth], name=f"n = {start_depth}",
+    figure.add_trace(go.Scatter(x=x, y=setting["gradient"][start_depth], name=f"D = {start_depth}",
                                 line={"color": "#2ca02c"}), 2, 1)
     buttons = []
     for name in data["activations"]:
@@ -171,9 +192,11 @@ def activation_explorer(data: dict | None = None, *, start: str = "sigmoid", sta
             {"sliders": [depth_slider(e, s, depth_index), parameter_slider(name, e)]}]})
     figure.update_layout(
         # The menu, then the range buttons, then the legend, stacked above the plots so that
-        # nothing overlaps on a phone.
+        # nothing overlaps on a phone (the legend grows upwards when it wraps to a second row,
+        # away from the top panel's title).
         height=740, margin={"l": 60, "r": 20, "t": 160, "b": 190}, template="simple_white",
-        font={"size": 13}, showlegend=True, legend={"orientation": "h", "y": 1.13, "x": 0},
+        font={"size": 13}, showlegend=True,
+        legend={"orientation": "h", "y": 1.08, "yanchor": "bottom", "x": 0},
         updatemenus=[{"buttons": buttons, "active": list(data["activations"]).index(start),
                       "x": 0, "xanchor": "left", "y": 1.44, "yanchor": "top", "direction": "down"},
                      {"type": "buttons", "active": 1, "direction": "right", "x": 0, "xanchor": "left", "y": 1.3,
@@ -185,7 +208,9 @@ def activation_explorer(data: dict | None = None, *, start: str = "sigmoid", sta
     figure.update_xaxes(range=[-5, 5], row=2, col=1)
     figure.update_xaxes(range=[-5, 5], row=1, col=1)
     figure.update_yaxes(title_text="value", range=[-2, 3], row=1, col=1)
-    figure.update_yaxes(title_text="gradient factor", type="log", range=[-12, 1], exponentformat="power",
+    floor = int(np.log10(GRADIENT_FLOOR))
+    figure.update_yaxes(title_text="|dz/dx|", type="log", range=[floor, gradient_axis_top(data)],
+                        exponentformat="power",
                         row=2, col=1)
     return figure
 
@@ -291,7 +316,8 @@ def still_png(figure, alt: str) -> bytes:
 
     ``figure`` is a Plotly figure or its JSON spec (as stored in a notebook); the book's
     HTML shows the same drawing to readers without JavaScript. Each Plotly subplot
-    becomes a panel with its axis titles and scale; hidden traces are left out.
+    becomes a panel with its axis titles and scale; hidden traces are left out. Traces keep
+    their line colours and dashes, and their marker symbols, colours, edges and sizes.
     """
     import matplotlib.pyplot as plt
 
@@ -321,14 +347,44 @@ def _layout_key(axis: str) -> str:
     return f"{axis[0]}axis{axis[1:]}"
 
 
+#: Plotly marker symbols and line dashes as matplotlib markers and line styles.
+_MARKERS = {"circle": "o", "square": "s", "diamond": "D", "cross": "P", "x": "X",
+            "triangle-up": "^", "triangle-down": "v", "star": "*"}
+_DASHES = {"solid": "-", "dash": "--", "dot": ":", "dashdot": "-."}
+
+
+def _per_point(value, n: int) -> list:
+    """A Plotly marker property (one value, or one per point) as one value per point."""
+    if value is None or isinstance(value, str) or np.ndim(value) == 0:
+        return [value] * n
+    return list(value)
+
+
+def _draw_markers(ax, t) -> None:
+    """A markers trace with its symbols, fill and edge colours and size (Plotly px at 100 dpi)."""
+    x, y = list(t.x), list(t.y)
+    marker = t.marker
+    symbols = [_MARKERS.get(s, "o") for s in _per_point(marker.symbol, len(x))]
+    colours = _per_point(marker.color, len(x))
+    size = (marker.size if np.ndim(marker.size) == 0 and marker.size is not None else 6) * 0.72
+    edge = {} if marker.line.color is None else {"edgecolors": marker.line.color,
+                                                  "linewidths": (marker.line.width or 1) * 0.72}
+    for i, symbol in enumerate(dict.fromkeys(symbols)):
+        index = [j for j, s in enumerate(symbols) if s == symbol]
+        colour = [colours[j] for j in index] if colours[0] is not None else None
+        ax.scatter([x[j] for j in index], [y[j] for j in index], marker=symbol, c=colour,
+                   s=size**2, label=t.name if i == 0 else None, zorder=3, **edge)
+
+
 def _draw_panel(ax, traces, x_axis, y_axis) -> None:
     for t in traces:
         if t.type == "scatter" and t.mode != "markers":
-            ax.plot(t.x, t.y, label=t.name)
+            ax.plot(t.x, t.y, label=t.name, color=t.line.color,
+                    linestyle=_DASHES.get(t.line.dash or "solid", "-"))
         elif t.type == "scatter":
-            ax.scatter(t.x, t.y, label=t.name)
+            _draw_markers(ax, t)
         elif t.type == "bar":
-            ax.bar(t.x, t.y)
+            ax.bar(t.x, t.y, color=t.marker.color)
         elif t.type == "heatmap":
             mesh = ax.pcolormesh(t.x, t.y, np.asarray(t.z), cmap="RdBu_r", vmin=0, vmax=1)
             ax.figure.colorbar(mesh, ax=ax, label=t.colorbar.title.text or "")

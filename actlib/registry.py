@@ -53,9 +53,10 @@ class Param:
 
 @dataclass(frozen=True)
 class InputDtypeTensor:
-    """A 0-d tensor of ``value`` with the input's dtype (``torch.heaviside`` needs one)."""
+    """A 0-d tensor of ``value`` with the input's dtype (``torch.heaviside`` and
+    ``torch.nn.functional.prelu`` need one); ``value`` may be a :class:`Param`."""
 
-    value: float
+    value: float | Param
 
     def __repr__(self) -> str:
         return f"x.new_tensor({self.value!r})"
@@ -74,7 +75,7 @@ def _resolve(template, params: Mapping[str, Any], x=None):
     if isinstance(template, Param):
         return template.resolve(params)
     if isinstance(template, InputDtypeTensor):
-        return x.new_tensor(template.value)
+        return x.new_tensor(_resolve(template.value, params))
     if isinstance(template, Mapping):
         return {key: _resolve(value, params, x) for key, value in template.items()}
     return template
@@ -84,6 +85,8 @@ def _uses(template) -> set[str]:
     """The actlib parameter names a template mentions."""
     if isinstance(template, Param):
         return {template.name}
+    if isinstance(template, InputDtypeTensor):
+        return _uses(template.value)
     if isinstance(template, Mapping):
         return set().union(*(_uses(value) for value in template.values()))
     return set()
@@ -169,7 +172,8 @@ class Activation:
 
     Read the fields by name: ``name``, ``title``, ``function``, ``derivative``
     (``None`` where not elementwise), ``formula`` and ``derivative_formula``
-    (LaTeX), ``output_range`` (closed-form bounds) and ``range_text``, ``used_in``,
+    (LaTeX), ``output_range`` (exact bounds at ``defaults``, to float precision; Maxout, which
+    has no defaults, over all its weights) and ``range_text``, ``used_in``,
     ``torch`` and ``keras`` (display text for tables), ``defaults`` (actlib's
     parameters), ``note``, ``parameter_derivatives`` (derivatives with respect to
     a learned parameter, e.g. PReLU's ``{"slope": ...}``), and the framework
@@ -201,7 +205,7 @@ class Activation:
     derivative: Callable | None  # None where the function is not elementwise
     formula: str  # LaTeX
     derivative_formula: str  # LaTeX
-    output_range: tuple[float, float]  # closed-form bounds, for tests and plots
+    output_range: tuple[float, float]  # exact bounds at the defaults (to float precision)
     range_text: str  # as printed in the zoo table, e.g. "(0, 1)"
     used_in: str
     torch: str  # display text
@@ -296,7 +300,7 @@ _ACTIVATIONS = [
         output_range=(0.0, 1.0),
         range_text="{0, 1}",
         used_in="the original perceptron; not trainable by gradient descent",
-        torch="torch.heaviside(x, torch.tensor(0.))",
+        torch="torch.heaviside(x, x.new_tensor(0.))",
         keras="keras.ops.heaviside(x, 0.0)",
         note="Derivative is 0 almost everywhere, so no gradient flows.",
         torch_api=_torch("torch.heaviside", kwargs={"values": InputDtypeTensor(0.0)}),
@@ -327,7 +331,8 @@ _ACTIVATIONS = [
         used_in="binary-classification output; gates inside LSTM/GRU cells",
         torch="nn.Sigmoid() / torch.sigmoid",
         keras="'sigmoid' / keras.activations.sigmoid",
-        note="Derivative at most 0.25: gradients shrink through many sigmoid layers.",
+        note="Derivative at most 0.25: each sigmoid layer multiplies a gradient by at most 0.25 "
+             "times its weights, so with moderate weights gradients shrink through many sigmoid layers.",
         torch_api=_torch("torch.sigmoid", "torch.nn.Sigmoid"),
         keras_api=_keras(f"{_KA}.sigmoid", string="sigmoid")),
     Activation(
@@ -386,12 +391,13 @@ _ACTIVATIONS = [
         output_range=(-INF, INF),
         range_text="(-inf, inf)",
         used_in="hidden layers of deep CNNs (He et al. 2015); the slope a is learned",
-        torch="nn.PReLU(num_parameters=1, init=0.25)",
+        torch="nn.PReLU(num_parameters=1, init=0.25) / F.prelu(x, weight)",
         keras="layers.PReLU(alpha_initializer=Constant(0.25))",
         defaults={"slope": 0.25},
         note="The slope a is a weight: trained with the network, starting at 0.25. "
              "Its gradient is min(0, x) (actlib.prelu_slope_derivative).",
-        torch_api=_torch(layer="torch.nn.PReLU",
+        torch_api=_torch(f"{_F}.prelu", "torch.nn.PReLU",
+                         kwargs={"weight": InputDtypeTensor(Param("slope"))},
                          layer_kwargs={"num_parameters": 1, "init": Param("slope")}),
         keras_api=_keras(layer=f"{_KL}.PReLU", layer_kwargs={
             "alpha_initializer": {"class_name": "Constant", "config": {"value": Param("slope")}}}),
@@ -434,7 +440,7 @@ _ACTIVATIONS = [
         derivative_formula=r"\sigma(\beta x) + \beta x\,\sigma(\beta x)(1 - \sigma(\beta x))",
         output_range=(-0.2784645427610738, INF),
         range_text="[-0.2785, inf)",
-        used_in="hidden layers of modern CNNs (EfficientNet) and transformers' gated MLPs",
+        used_in="hidden layers of modern CNNs (EfficientNet)",
         torch="nn.SiLU() (beta = 1)",
         keras="'silu' or 'swish' / keras.activations.silu",
         defaults={"beta": 1.0},
@@ -462,13 +468,14 @@ _ACTIVATIONS = [
         derivative=der.d_gelu,
         formula=r"x\,\Phi(x) = \tfrac{x}{2}\bigl(1 + \mathrm{erf}(x/\sqrt{2})\bigr)",
         derivative_formula=r"\Phi(x) + x\,\varphi(x)",
-        output_range=(-0.16997120747990368, INF),
+        output_range=(-0.16997120747990366, INF),
         range_text="[-0.1700, inf)",
         used_in="transformers (BERT, GPT) hidden layers",
         torch="nn.GELU(approximate='none')",
         keras="'gelu' / keras.activations.gelu(approximate=False)",
         defaults={"approximate": False},
-        note="Keras's default is approximate=False since Keras 3; GPT-2 used the tanh form.",
+        note="keras.activations.gelu and 'gelu' default to approximate=False (as tf.keras has since "
+             "TF 2.4); keras.ops.gelu defaults to approximate=True. GPT-2 used the tanh form.",
         torch_api=_torch(f"{_F}.gelu", "torch.nn.GELU",
                          {"approximate": Param("approximate", {False: "none", True: "tanh"})}),
         keras_api=_keras(f"{_KA}.gelu", kwargs={"approximate": Param("approximate")}, string="gelu")),
@@ -479,7 +486,7 @@ _ACTIVATIONS = [
         derivative=der.d_mish,
         formula=r"x \tanh(\mathrm{softplus}(x))",
         derivative_formula=r"\tanh(\mathrm{sp}(x)) + x\,\sigma(x)\,(1 - \tanh^2(\mathrm{sp}(x)))",
-        output_range=(-0.30884, INF),
+        output_range=(-0.30884341301725043, INF),
         range_text="[-0.3088, inf)",
         used_in="hidden layers of some detectors (YOLOv4)",
         torch="nn.Mish()",
@@ -491,14 +498,15 @@ _ACTIVATIONS = [
         title="Maxout",
         function=act.maxout,
         derivative=None,
-        formula=r"\max_{i=1..k}\,(x^\top W_i + b_i)",
+        formula=r"\max_{i=1..k} (\mathbf{w}_i^\top \mathbf{x} + b_i)",
         derivative_formula=r"\text{gradient flows to the winning piece}",
         output_range=(-INF, INF),
         range_text="(-inf, inf)",
         used_in="hidden layers with dropout (2013); learns a convex piecewise-linear activation",
         torch="none (max over a Linear layer's k groups)",
         keras="none (max over a Dense layer's k groups)",
-        note="Not 'the maximum of the inputs' (article 001): the maximum of k learned affine functions."),
+        note="Not 'the maximum of the inputs' (article 001's formula; its later summary has it right): "
+             "the maximum of k learned affine functions."),
     Activation(
         name="softmax",
         title="Softmax",
@@ -536,7 +544,7 @@ def names(elementwise_only: bool = False) -> list[str]:
 def get(name: str) -> Activation:
     """The :class:`Activation` record for ``name`` (aliases: silu, linear, heaviside, logistic).
 
-    Like ``keras.activations.get``: a case-insensitive name in, the record out;
+    Like ``keras.activations.get`` (a name in, the object out), but case-insensitive;
     ``ValueError`` lists the known names.
 
     Examples

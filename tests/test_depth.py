@@ -64,6 +64,21 @@ def test_weight_gradients_match_layer_gradient_norms():
     assert all(p.grad is None for p in model.parameters())  # no side effect
 
 
+def test_weight_gradient_rms_is_the_size_of_one_weights_gradient():
+    model = depth.rescued_mlp("sigmoid", seed=0, residual=True, **SHAPE)  # nested layers too
+    x, y = _batch()
+    rms = depth.weight_gradient_rms(model, x, y)
+    grads = depth.weight_gradients(model, x, y)
+    assert rms.dtype == np.float64 and rms.shape == (5,)
+    expected = [float(g.double().norm()) / np.sqrt(g.numel()) for g in grads]
+    np.testing.assert_allclose(rms, expected, rtol=1e-12)
+    assert all(p.grad is None for p in model.parameters())  # no side effect
+    # layers of equal shape: the rms ratio is the norm ratio; the first layer (12 inputs) differs
+    norms = np.array([float(g.norm()) for g in grads])
+    assert np.isclose(rms[1] / rms[3], norms[1] / norms[3], rtol=1e-6)
+    assert not np.isclose(rms[0] / rms[1], norms[0] / norms[1], rtol=1e-3)
+
+
 def test_weight_gradients_reach_nested_layers():
     model = depth.rescued_mlp("sigmoid", seed=0, residual=True, **SHAPE)
     grads = depth.weight_gradients(model, *_batch())
@@ -78,6 +93,11 @@ def test_layer_signals_factorise_the_weight_gradient(name, scale):
     assert s.inputs.shape == s.deltas.shape == s.weight_grads.shape == (5, 5)
     np.testing.assert_allclose(s.weight_grads, s.inputs * s.deltas, rtol=1e-10)
     np.testing.assert_allclose(s.inputs[0], x.double().norm(dim=1).numpy(), rtol=1e-6)
+    r = depth.layer_signals(model, x, y, rms=True)  # every value a root mean square
+    np.testing.assert_allclose(r.weight_grads, r.inputs * r.deltas, rtol=1e-10)
+    np.testing.assert_allclose(r.inputs[0], s.inputs[0] / np.sqrt(12), rtol=1e-12)
+    np.testing.assert_allclose(r.deltas[-1], s.deltas[-1] / np.sqrt(3), rtol=1e-12)
+    np.testing.assert_allclose(r.weight_grads[1], s.weight_grads[1] / 16, rtol=1e-12)
 
 
 def test_layer_signals_refuses_batch_norm_in_training_mode():

@@ -105,14 +105,14 @@ def tangents(k):
 
 def lowered_chords(k):
     edges = np.linspace(-2, 2, k + 1)
-    left, right, h = edges[:-1], edges[1:], 4 / k
-    return (left + right).reshape(k, 1, 1), (-left * right - h**2 / 8).reshape(k, 1)
+    left, right, d = edges[:-1], edges[1:], 4 / k
+    return (left + right).reshape(k, 1, 1), (-left * right - d**2 / 8).reshape(k, 1)
 
 
-def shifted_tangents(k):  # tangents at the midpoints of k intervals, raised by h^2/8: also optimal
-    h = 4 / k
-    a = np.linspace(-2 + h / 2, 2 - h / 2, k)
-    return (2 * a).reshape(k, 1, 1), (-(a**2) + h**2 / 8).reshape(k, 1)
+def shifted_tangents(k):  # tangents at the midpoints of k intervals, raised by d^2/8: also optimal
+    d = 4 / k
+    x0 = np.linspace(-2 + d / 2, 2 - d / 2, k)
+    return (2 * x0).reshape(k, 1, 1), (-(x0**2) + d**2 / 8).reshape(k, 1)
 
 
 def test_maxout_square_right(capsys):
@@ -153,6 +153,18 @@ def log_sigmoid(z):
 def test_log_sigmoid_right(capsys):
     _correct("activations-log-sigmoid", log_sigmoid, capsys)
     _correct("activations-log-sigmoid", lambda z: -np.logaddexp(0, -z), capsys)  # NumPy's own, also exact
+
+
+def test_log_sigmoid_message_names_the_loss_built_that_way(capsys):
+    # The self-check says the binary cross-entropy is built like log_sigmoid (keeping 4.2e-18
+    # at z = 40) and no longer says so of every loss: cross_entropy, LSE - z_c, rounds it to 0.
+    actlib.check("activations-log-sigmoid", log_sigmoid)
+    out = capsys.readouterr().out
+    assert "binary cross-entropy in actlib.losses is built the same" in out
+    assert "The losses in actlib.losses" not in out
+    bce = actlib.losses.binary_cross_entropy(np.array([40.0]), np.array([1.0]))[0]
+    assert math.isclose(float(bce), math.exp(-40), rel_tol=1e-12)
+    assert float(actlib.losses.cross_entropy(np.array([[40.0, 0.0]]), np.array([0]))[0]) == 0.0
 
 
 def test_log_sigmoid_wrong():
@@ -218,14 +230,21 @@ def test_swish_minimum_wrong():
 def test_bounded_below_counts_prelu_as_unbounded(capsys):
     right = set(actlib.names()) - {"identity", "leaky_relu", "prelu", "maxout"}
     _correct("zoo-bounded-below", right, capsys)
-    with pytest.raises(IncorrectAnswer, match=r"\['prelu'\] can go to -infinity"):
+    with pytest.raises(IncorrectAnswer, match=r"\['prelu'\] can go to -infinity at actlib's default parameters: "):
         actlib.check("zoo-bounded-below", right | {"prelu"})
+    # Maxout has no default parameters: unbounded for some weights, and the message says so
+    with pytest.raises(IncorrectAnswer, match=r"\['maxout'\] can go to .*Maxout, which has none, for some "
+                                              r"choice of its weights"):
+        actlib.check("zoo-bounded-below", right | {"maxout"})
+    x = np.linspace(-50, 5, 11)[:, None]
+    assert actlib.maxout(x, [[[1.0]], [[1.0]]], [[0.0], [-1.0]])[0, 0] == -50  # pieces x and x - 1
+    assert np.all(actlib.maxout(x, [[[1.0]], [[-1.0]]], [[0.0], [0.0]]) >= 0)  # |x|: bounded
 
 
 # --- gradients-central-difference -------------------------------------------------------------
 
-def central_difference(f, x, h=1e-5):
-    return (f(x + h) - f(x - h)) / (2 * h)
+def central_difference(f, x, step=1e-5):
+    return (f(x + step) - f(x - step)) / (2 * step)
 
 
 def test_central_difference_right(capsys):
@@ -234,11 +253,13 @@ def test_central_difference_right(capsys):
 
 def test_central_difference_wrong():
     with pytest.raises(IncorrectAnswer, match="one-sided difference"):
-        actlib.check("gradients-central-difference", lambda f, x, h=1e-5: (f(x + h) - f(x)) / h)
+        actlib.check("gradients-central-difference", lambda f, x, step=1e-5: (f(x + step) - f(x)) / step)
     with pytest.raises(IncorrectAnswer, match="values are off"):  # forgets the 2
-        actlib.check("gradients-central-difference", lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / h)
-    with pytest.raises(IncorrectAnswer, match="with the default h"):  # default step far too large
-        actlib.check("gradients-central-difference", lambda f, x, h=0.1: central_difference(f, x, h))
+        actlib.check("gradients-central-difference", lambda f, x, step=1e-5: (f(x + step) - f(x - step)) / step)
+    with pytest.raises(IncorrectAnswer, match="with the default step"):  # default step far too large
+        actlib.check("gradients-central-difference", lambda f, x, step=0.1: central_difference(f, x, step))
+    with pytest.raises(IncorrectAnswer, match="unexpected keyword argument 'step'"):  # another name
+        actlib.check("gradients-central-difference", lambda f, x, h=1e-5: central_difference(f, x, h))
     with pytest.raises(NotAnswered):
         actlib.check("gradients-central-difference", _stub)
 

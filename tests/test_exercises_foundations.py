@@ -50,13 +50,56 @@ def test_perceptron_majority(capsys):
         actlib.check("perceptron-majority", ([1, 1, 1], [-1, -1]))
 
 
+def _train_from_zero(inputs, targets):
+    """The perceptron rule of chapter 1 from zero with rate 1, taking the inputs in the given order."""
+    w, b = np.zeros(inputs.shape[1]), 0.0
+    for _ in range(100):
+        mistakes = 0
+        for x, t in zip(inputs, targets, strict=True):
+            y = float(actlib.step(x @ w + b))
+            if y != t:
+                w, b, mistakes = w + (t - y) * x, b + (t - y), mistakes + 1
+        if mistakes == 0:
+            return w, b
+    raise AssertionError("no mistake-free epoch")
+
+
+def test_perceptron_majority_message_is_true(capsys):
+    # What the message says of the rule: from zero, with rate 1 and the inputs in truth-table
+    # order, it stops at w = (1, 1, 1), b = -1, and exactly the three inputs with a single 1
+    # lie on the plane u = 0 (a message saying "one input" would fail); with the inputs sorted
+    # by their number of 1s it stops at w = (2, 2, 1), b = -2 (a message claiming (1, 1, 1), -1
+    # for every order would fail the last assert).
+    from actlib.exercises.perceptron import INPUTS_3
+
+    targets = (INPUTS_3.sum(axis=1) >= 2).astype(float)
+    w, b = _train_from_zero(INPUTS_3, targets)
+    assert w.tolist() == [1.0, 1.0, 1.0] and b == -1.0
+    on_plane = [tuple(int(v) for v in x) for x in INPUTS_3 if x @ w + b == 0]
+    assert on_plane == [(0, 0, 1), (0, 1, 0), (1, 0, 0)]
+    actlib.check("perceptron-majority", (w, b))
+    out = capsys.readouterr().out
+    assert "in truth-table order (itertools.product) at w = (1, 1, 1), b = -1, with the three inputs " \
+           "that hold a single 1" in out, out
+    by_ones = np.argsort(INPUTS_3.sum(axis=1), kind="stable")
+    w, b = _train_from_zero(INPUTS_3[by_ones], targets[by_ones])
+    assert w.tolist() == [2.0, 2.0, 1.0] and b == -2.0
+    actlib.check("perceptron-majority", (w, b))
+    out = capsys.readouterr().out
+    assert "e.g. w = (2, 2, 1), b = -2 with the inputs sorted by their number of 1s" in out, out
+
+
 def test_perceptron_separable():
     actlib.check("perceptron-separable", {"AND", "OR", "NAND", "NOR"})
     actlib.check("perceptron-separable", ["and", "or", "nand", "nor"])
     with pytest.raises(IncorrectAnswer, match=r"\['XOR'\]: no single line separates"):
         actlib.check("perceptron-separable", {"AND", "OR", "NAND", "NOR", "XOR"})
-    with pytest.raises(IncorrectAnswer, match="1 gate\\(s\\) are missing: a perceptron with negative weights"):
+    with pytest.raises(IncorrectAnswer, match=r"missing: \['NOR'\]\. .*negated gates NAND and NOR too"):
         actlib.check("perceptron-separable", {"AND", "OR", "NAND"})
+    # AND missing: the message names it and gives no hint about negated gates, which AND is not
+    with pytest.raises(IncorrectAnswer, match=r"missing: \['AND'\]\. Each of AND, OR, NAND and NOR") as err:
+        actlib.check("perceptron-separable", {"OR", "NAND", "NOR"})
+    assert "negat" not in str(err.value), err.value
     with pytest.raises(IncorrectAnswer, match=r"unknown gate name\(s\) \['IMPLIES'\]"):
         actlib.check("perceptron-separable", {"AND", "IMPLIES"})
     with pytest.raises(IncorrectAnswer, match="answer with a set of gate names"):
@@ -167,7 +210,7 @@ def test_xor_hidden_gates():
     with pytest.raises(IncorrectAnswer, match="your hidden units compute NAND and OR.*one should be OR, the other AND"):
         actlib.check("xor-hidden-gates", actlib.network.article_003_xor_layers())
     forgot_the_bias = [AND_OR_XOR[0], (AND_OR_XOR[1][0], np.array([-15.0]))]
-    with pytest.raises(IncorrectAnswer, match="output against the hand-set one's.*must compensate"):
+    with pytest.raises(IncorrectAnswer, match="output against the hand-set one's.*turns its output z into 1 - z"):
         actlib.check("xor-hidden-gates", forgot_the_bias)
     with pytest.raises(IncorrectAnswer, match="must have one unit"):
         actlib.check("xor-hidden-gates", [AND_OR_XOR[0], (np.ones((2, 2)), np.zeros(2))])
@@ -202,12 +245,16 @@ def _xor_failure_rates(widths, seeds=range(100), max_iterations=2000, tolerance=
     return rates
 
 
-def test_xor_width_failures():
+def test_xor_width_failures(capsys):
     from actlib.exercises.xor import XOR_FAILURE_RATES
 
     measured = _xor_failure_rates(XOR_FAILURE_RATES)
     assert all(abs(measured[n] - rate) < 1e-9 for n, rate in XOR_FAILURE_RATES.items()), measured
     actlib.check("xor-width-failures", XOR_FAILURE_RATES)
+    # the message names the budget the rates hold for, and what is shared across widths
+    message = capsys.readouterr().out
+    assert "(learning rate 1, 2,000 iterations)" in message and "same seeds" in message, message
+    assert "gradient descent finds such weights in about two runs of three" in message, message
     actlib.check("xor-width-failures", {2: 0.30, 3: np.float64(0.07), 4: 0.0, 8: 0, 16: 0.0})
     with pytest.raises(IncorrectAnswer, match=r"give a fraction of the 100 seeds \(0.25, not 25\)"):
         actlib.check("xor-width-failures", {2: 31, 3: 6, 4: 1, 8: 0})
@@ -220,6 +267,14 @@ def test_xor_width_failures():
 
 
 # --- chapter 4: forward propagation --------------------------------------------------------
+
+def test_forward_difficulties():
+    # "forward-new-size" repeats the chapter's batch pass with ReLU: easy (instructors.md).
+    found = {e.label: e.difficulty for e in exercises("forward")}
+    assert found == {"forward-new-size": "easy", "forward-parameter-count": "easy",
+                     "forward-keras-kernel": "medium", "forward-sigmoid-output": "medium",
+                     "forward-jacobian": "hard"}
+
 
 def test_forward_new_size():
     w1 = np.array([[1.0, -1.0], [0.5, 0.5], [-1.0, 2.0], [2.0, 1.0]])

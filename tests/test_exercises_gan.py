@@ -122,11 +122,16 @@ def _affine_form_by_probing(discriminator):  # another: one probe image per pixe
 def test_leaky_true_accepts_any_correct_affine_form(capsys):
     for answer in (_affine_form, _affine_form_by_probing):
         actlib.check("gan-leaky-true", answer)
-        assert capsys.readouterr().out.startswith("Correct (gan-leaky-true).")
+        out = capsys.readouterr().out
+        assert out.startswith("Correct (gan-leaky-true)."), out
+        # The first block has no BatchNorm and the last layer is a lone convolution: the
+        # message describes a chain, not blocks that each hold a BatchNorm; w^T x, as symbols.md.
+        assert "chain of convolutions and BatchNorms" in out and "every block is" not in out, out
+        assert "sigmoid(w^T x + b)" in out and "<w, x>" not in out, out
 
 
 def test_leaky_true_rejects_wrong_forms():
-    with pytest.raises(IncorrectAnswer, match="must be <w, 0> \\+ b = b"):
+    with pytest.raises(IncorrectAnswer, match="must be w\\^T 0 \\+ b = b"):
         actlib.check("gan-leaky-true", lambda d: (_affine_form(d)[0], 0.0))
     with pytest.raises(IncorrectAnswer, match="values are off"):
         actlib.check("gan-leaky-true", lambda d: (2 * _affine_form(d)[0], _affine_form(d)[1]))
@@ -164,7 +169,13 @@ def test_optimal_discriminator(capsys):
     actlib.check("gan-optimal-discriminator", lambda pd, pm, a, b: (a * pd + b * pm) / (pd + pm))
     actlib.check("gan-optimal-discriminator",
                  lambda pd, pm, a, b: b + (a - b) * np.asarray(pd) / (np.asarray(pd) + np.asarray(pm)))
-    assert capsys.readouterr().out.startswith("Correct (gan-optimal-discriminator).")
+    out = capsys.readouterr().out
+    assert out.startswith("Correct (gan-optimal-discriminator).")
+    # The message tells the two fake targets apart where the data has almost no mass, and
+    # quotes Salimans et al. rather than stating their argument as its own
+    assert "holds D* up there" in out and "falls where the generator puts too much mass" in out, out
+    assert "'have no incentive to move nearer to the data'" in out, out
+    assert "half" not in out and "whatever p_model is" not in out, out
     with pytest.raises(IncorrectAnswer, match="optimum for the targets 1 and 0"):
         actlib.check("gan-optimal-discriminator", lambda pd, pm, a, b: pd / (pd + pm))
     with pytest.raises(IncorrectAnswer, match="ignores fake_label"):

@@ -3,11 +3,13 @@
 No real training here: the CNN check is fed tiny stand-in data and models.
 """
 
+import json
+
 import numpy as np
 import pytest
 
 import actlib
-from actlib.exercises import IncorrectAnswer, NotAnswered, exercises
+from actlib.exercises import IncorrectAnswer, NotAnswered, _wire, exercises, judge, observe
 from actlib.exercises import keras_mnist as km
 from actlib.keras_tools import keras
 
@@ -80,17 +82,40 @@ def test_logits_loss(capsys):
 
 # --- the CNN check, on stand-in data --------------------------------------------------------
 
+TINY_LABELS = np.arange(20) % 10
+# The stand-in images: twenty 28x28 'images' whose label is written in pixel (0, 0) as label / 10.
+TINY_X = np.zeros((20, 28, 28, 1), dtype=np.float32)
+TINY_X[:, 0, 0, 0] = TINY_LABELS / 10
+# Labels under which a model that reads pixel (0, 0) scores 50 %: every other image mislabelled.
+HALF_WRONG = np.where(np.arange(20) % 2 == 0, TINY_LABELS, (TINY_LABELS + 1) % 10)
+
+
+def stand_in(monkeypatch, *, validation=TINY_LABELS, test=TINY_LABELS, test_allowed=True):
+    """Replace the check's MNIST parts by the stand-in images with these labels; log each load.
+
+    With ``test_allowed=False`` loading the test part fails the test.
+    """
+    loads = []
+
+    def images(part):
+        loads.append(part)
+        if part == "test" and not test_allowed:
+            raise AssertionError("the check loaded the test set")
+        return TINY_X, (test if part == "test" else validation)
+
+    monkeypatch.setattr(km, "_mnist_images", images)
+    return loads
+
 
 @pytest.fixture
 def tiny_test_set(monkeypatch):
-    """Twenty 28x28 'images' whose label is written in pixel (0, 0) as label / 10."""
-    labels = np.arange(20) % 10
-    x = np.zeros((20, 28, 28, 1), dtype=np.float32)
-    x[:, 0, 0, 0] = labels / 10
-    # the validation stand-in: the same images, every other one mislabelled (the model then scores 50 %)
-    val_labels = np.where(np.arange(20) % 2 == 0, labels, (labels + 1) % 10)
-    monkeypatch.setattr(km, "_mnist_images", lambda part: (x, labels if part == "test" else val_labels))
-    return x, labels
+    """The stand-in data, a notebook's view: the test set may not be loaded."""
+    return stand_in(monkeypatch, test_allowed=False)
+
+
+def graded(label, answer):
+    """The grader's path: observe in the 'kernel', JSON across, judge."""
+    return judge(label, json.loads(_wire.dumps(observe(label, answer))))
 
 
 def reader(correct_fraction=1.0, conv=True):
@@ -116,18 +141,60 @@ def reader(correct_fraction=1.0, conv=True):
     return model
 
 
-def test_cnn_accepts_a_model_that_scores_99_percent(tiny_test_set, capsys):
+def test_cnn_accepts_a_model_that_scores_99_percent_on_validation(tiny_test_set, capsys):
     actlib.check("keras-cnn-99", reader())
-    assert "at least 99%" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "reaches 99% or more on the validation split" in out and "never looks at the test set" in out
+    assert "grader runs your notebook again and measures the model it trains on the test set" in out
+    assert tiny_test_set == ["validation", "validation"]  # the predictions, then the labels
 
 
-def test_cnn_rejects_a_weak_model_without_revealing_its_test_accuracy(tiny_test_set):
+def test_cnn_rejects_a_weak_model_on_the_validation_split(monkeypatch):
+    loads = stand_in(monkeypatch, validation=HALF_WRONG, test_allowed=False)
     with pytest.raises(IncorrectAnswer) as err:
-        actlib.check("keras-cnn-99", reader(correct_fraction=0.8))
+        actlib.check("keras-cnn-99", reader())
     message = str(err.value)
-    assert "does not reach 99% on the held-out test images" in message
-    assert "validation split" in message and "is 50.00%" in message  # the validation stand-in
-    assert "80" not in message, "the test accuracy must stay secret (no oracle)"
+    assert "reaches 50.00% on the validation split" in message and "below 99%" in message
+    assert "test" not in loads
+
+
+def test_cnn_check_in_a_notebook_never_loads_the_test_set(monkeypatch):
+    """Right, weak and broken models alike: the student's check reads the validation split only."""
+    stand_in(monkeypatch, validation=HALF_WRONG, test_allowed=False)  # loading "test" fails this test
+    for model in (reader(), reader(correct_fraction=0.8)):
+        with pytest.raises(IncorrectAnswer, match="on the validation split"):
+            actlib.check("keras-cnn-99", model)
+    for answer in (lambda x: x, reader(conv=False)):
+        with pytest.raises(IncorrectAnswer):
+            actlib.check("keras-cnn-99", answer)
+
+
+@pytest.mark.parametrize(("validation", "test", "status", "words"), [
+    (TINY_LABELS, TINY_LABELS, "pass", "test accuracy 100.00% (validation 100.00%)"),
+    (HALF_WRONG, TINY_LABELS, "pass", "test accuracy 100.00% (validation 50.00%)"),
+    (TINY_LABELS, HALF_WRONG, "wrong", "test accuracy 50.00% (validation 100.00%), measured once by the "
+                                       "grader: below 99%"),
+], ids=["both-pass", "only-test-passes", "only-validation-passes"])
+def test_the_grader_judges_the_test_set_measured_once(monkeypatch, validation, test, status, words):
+    stand_in(monkeypatch, validation=validation, test=test)
+    describe, described = km._describe_cnn, []
+
+    def counted(answer, parts):
+        described.append(tuple(parts))
+        return describe(answer, parts)
+
+    monkeypatch.setattr(km, "_describe_cnn", counted)
+    observation = json.loads(_wire.dumps(observe("keras-cnn-99", reader())))
+    assert described == [("validation", "test")]  # one measurement, in the submission's kernel
+    verdict_status, message = judge("keras-cnn-99", observation)
+    assert described == [("validation", "test")]  # the judge measures nothing: it reads the observation
+    assert (verdict_status, words in message) == (status, True), message
+
+
+def test_the_grader_rejects_what_the_notebook_rejects(monkeypatch):
+    stand_in(monkeypatch)
+    assert graded("keras-cnn-99", lambda x: x) == ("wrong", "expected your trained Keras model; got function")
+    assert graded("keras-cnn-99", reader(conv=False))[0] == "wrong"
 
 
 def test_cnn_rejects_non_models_mlps_big_models_and_wrong_shapes(tiny_test_set, monkeypatch):
@@ -141,7 +208,7 @@ def test_cnn_rejects_non_models_mlps_big_models_and_wrong_shapes(tiny_test_set, 
     monkeypatch.setattr(km, "CNN_MAX_PARAMS", 500_000)
     flat = keras.Sequential([keras.Input((784,)), keras.layers.Reshape((28, 28, 1)),
                              keras.layers.Conv2D(1, 3), keras.layers.Flatten(), keras.layers.Dense(10)])
-    with pytest.raises(IncorrectAnswer, match=r"cannot read the test images, shape \(20, 28, 28, 1\)"):
+    with pytest.raises(IncorrectAnswer, match=r"cannot read the validation images, shape \(20, 28, 28, 1\)"):
         actlib.check("keras-cnn-99", flat)
     three = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(1, 3), keras.layers.Flatten(),
                               keras.layers.Dense(3)])

@@ -56,6 +56,21 @@ def test_every_slider_step_shows_precomputed_arrays(data):
     assert steps[0]["args"][0]["y"][1] == elu[0]["df"]
 
 
+def test_explorer_log_axis_holds_every_curve_and_names_the_depth_d(data):
+    figure = interactive.activation_explorer(data)
+    top = interactive.gradient_axis_top(data)
+    assert tuple(figure.layout.yaxis2.range) == (np.log10(interactive.GRADIENT_FLOOR), top)
+    every = [v for entry in data["activations"].values() for s in entry["settings"]
+             for values in s["gradient"].values() for v in values]
+    assert interactive.GRADIENT_FLOOR == min(every) and max(every) <= 10.0**top < 10 * max(every)
+    # ELU with alpha = 2 through 20 layers: 2**20 at x = 0, so the axis reaches 10**7
+    assert max(every) == pytest.approx(2.0**20, rel=1e-3) and top == 7
+    # the depth is D (symbols.md: n is the example index), the layer index k
+    depth_slider = figure.layout.sliders[0]
+    assert depth_slider.currentvalue.prefix == "layers D = " and figure.data[2].name == "D = 5"
+    assert {step.args[0]["name"] for step in depth_slider.steps} == {f"D = {n}" for n in data["depths"]}
+
+
 def test_softmax_temperature_bars_are_softmax():
     figure = interactive.softmax_temperature(scores=(1.0, 2.0), labels=("a", "b"), temperatures=(0.5, 1.0, 2.0))
     for step, t in zip(figure.layout.sliders[0].steps, (0.5, 1.0, 2.0), strict=True):

@@ -97,9 +97,28 @@ def test_derivative_matches_central_differences_away_from_kinks(name):
 
 def test_kink_conventions_match_autograd():
     assert actlib.derivative("relu", 0.0) == 0.0
+    # SELU's kink: the left slope lambda * alpha, as PyTorch's autograd gives (TensorFlow gives lambda)
+    lam, alpha = actlib.activations.SELU_SCALE, actlib.activations.SELU_ALPHA
+    assert actlib.derivative("selu", 0.0) == pytest.approx(lam * alpha)
     assert actlib.derivative("leaky_relu", 0.0, alpha=0.1) == pytest.approx(0.1)
     assert actlib.derivative("elu", 0.0, alpha=0.5) == pytest.approx(0.5)
     assert actlib.derivative("step", 0.0) == 0.0
+
+
+def test_neither_library_differentiates_the_step():
+    """derivatives.py: step'(0) = 0 is actlib's convention; PyTorch has no backward for
+    torch.heaviside and TensorFlow returns no gradient for keras.ops.heaviside."""
+    x = torch.zeros(3, dtype=torch.float64, requires_grad=True)
+    with pytest.raises(RuntimeError, match="derivative for aten::heaviside is not implemented"):
+        torch.heaviside(x, torch.tensor([0.5], dtype=torch.float64)).sum().backward()
+    keras = actlib.frameworks.import_keras()
+    import tensorflow as tf
+
+    v = tf.Variable([-1.0, 0.0, 1.0], dtype=tf.float64)
+    with tf.GradientTape() as tape:
+        y = keras.ops.sum(keras.ops.heaviside(v, 0.0))
+    assert tape.gradient(y, v) is None
+    assert np.all(actlib.derivative("step", np.array([-1.0, 0.0, 1.0])) == 0.0)
 
 
 @pytest.mark.parametrize("beta", [0.0, 0.5, 2.0])
@@ -136,6 +155,20 @@ def test_prelu_and_both_derivatives_agree_with_torch_autograd(slope):
     weight = torch.full_like(t_each, slope).requires_grad_(True)  # one slope per input
     torch.nn.functional.prelu(t_each.reshape(1, -1), weight).sum().backward()
     np.testing.assert_array_equal(actlib.prelu_slope_derivative(x), weight.grad.numpy())
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("slope", [0.25, 0.1, -0.5, 2.0])
+def test_prelu_torch_function_agrees_with_actlib_including_the_kink(slope, dtype):
+    # PyTorch has a PReLU function too (torch.nn.functional.prelu, the registry's torch_function),
+    # to which the slope is passed as a tensor in the input's dtype.
+    x = np.unique(np.concatenate([GRID, [0.0]])).astype(torch.empty(0, dtype=dtype).numpy().dtype)
+    t = torch.tensor(x, requires_grad=True)
+    y = actlib.get("prelu").torch_function(slope=slope)(t)
+    y.sum().backward()
+    assert y.dtype == dtype
+    np.testing.assert_array_equal(y.detach().numpy(), actlib.prelu(x, slope=slope))
+    np.testing.assert_array_equal(t.grad.numpy(), actlib.derivative("prelu", x, slope=slope))
 
 
 @pytest.mark.parametrize("slope", [0.25, 0.1])

@@ -71,3 +71,26 @@ def test_prelu_is_registered_with_its_slope_derivative():
     assert record.parameter_derivatives["slope"] is actlib.prelu_slope_derivative
     assert record.torch_api.spell("layer", record.parameters(slope=0.1)) == (
         "torch.nn.PReLU(num_parameters=1, init=0.1)")
+
+
+def test_prelu_has_a_pytorch_function_as_well_as_a_layer():
+    record = actlib.get("prelu")
+    assert record.torch_api.function == "torch.nn.functional.prelu"
+    assert record.torch_api.spell("function", record.parameters()) == (
+        "torch.nn.functional.prelu(x, weight=x.new_tensor(0.25))")
+    assert record.torch_api.parameters_used("function") == {"slope"}
+    assert record.keras_api.function is None  # Keras has PReLU only as a layer
+
+
+def test_keras_gelu_defaults_differ_between_ops_and_activations():
+    # The registry's GELU note: keras.activations.gelu (and 'gelu') is exact, keras.ops.gelu the tanh form.
+    import inspect
+
+    keras = actlib.frameworks.import_keras()
+
+    def default(function):
+        return inspect.signature(function).parameters["approximate"].default
+
+    assert default(keras.activations.gelu) is False and default(keras.ops.gelu) is True
+    assert actlib.get("gelu").defaults == {"approximate": False}
+    assert actlib.get("gelu").keras_api.function == "keras.activations.gelu"

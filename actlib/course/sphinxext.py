@@ -216,7 +216,7 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
             seen.add(key)
             unique.append(script)
     # in place, and last (priority 900): an extension that adds a script to this one page
-    # (app.add_js_file in html-page-context, e.g. plotly_render) adds it to this very list
+    # (app.add_js_file in html-page-context) adds it to this very list
     scripts[:] = unique
 
 

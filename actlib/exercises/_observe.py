@@ -141,7 +141,9 @@ def judge(label: str, observation) -> tuple[str, str]:
     """The verdict on an observation: ``(status, message)``, status pass/wrong/todo/error.
 
     Runs in the grader, with the book's own checks; the message is the one ``actlib.check``
-    would give for the same answer.
+    would give for the same answer, except where a check asks ``_MODE`` whether it runs
+    under the grader: ``keras-cnn-99`` measures the test set only there, and its message
+    gives the test accuracy, where the student's notebook reports the validation split.
     """
     from ._core import _REGISTRY, IncorrectAnswer, NotAnswered, verdict
 

@@ -96,7 +96,7 @@ def _leaky_defaults(answer):
 
 
 #: The tolerance of activations-maxout-square, and the fewest pieces that meet it: a line is off from
-#: x^2 by at least h^2/8 on an interval of length h, and some piece covers at least 4/k of [-2, 2].
+#: x^2 by at least d^2/8 on an interval of length d, and some piece covers at least 4/k of [-2, 2].
 _MAXOUT_TOLERANCE = 0.01
 _MAXOUT_FEWEST = math.ceil(math.sqrt(2 / _MAXOUT_TOLERANCE))
 
@@ -109,7 +109,8 @@ def _maxout_square(answer):
         raise NotAnswered("activations-maxout-square: not answered yet; fill in weights and biases")
     weights, biases = answer_floats(answer[0], "weights"), answer_floats(answer[1], "biases")
     if weights.ndim != 3 or weights.shape[1:] != (1, 1):
-        raise IncorrectAnswer(f"weights must have shape (k, 1, 1) (k pieces, 1 input, 1 unit); got {weights.shape}")
+        raise IncorrectAnswer("weights must have shape (k, 1, 1) (k pieces, each an (n_in, n_out) = (1, 1) "
+                              f"matrix, the layout of actlib.maxout); got {weights.shape}")
     k = weights.shape[0]
     if biases.shape != (k, 1):
         raise IncorrectAnswer(f"biases must have shape (k, 1) = {(k, 1)}; got {biases.shape}")
@@ -126,7 +127,7 @@ def _maxout_square(answer):
     if k > _MAXOUT_FEWEST:
         raise IncorrectAnswer(f"within {_MAXOUT_TOLERANCE} with k = {k} pieces (largest error {error.max():.4f}), "
                               "but fewer pieces can do it. How far must a single line be from x^2, at best, on an "
-                              "interval of length h? Spread the pieces so that none covers more than it must.")
+                              "interval of length d? Spread the pieces so that none covers more than it must.")
     return (f"k = {k} pieces, largest error {error.max():.4f}. No fewer can do: some piece covers an interval of "
             f"length at least 4/k, where a line is off from x^2 by at least (4/k)^2/8 = 2/k^2 > "
             f"{_MAXOUT_TOLERANCE} for k < {_MAXOUT_FEWEST}.")
@@ -155,4 +156,5 @@ def _log_sigmoid(answer):
                               "that keeps small e.")
     expect_close(values, expected, "log_sigmoid(z)", rtol=1e-12, atol=0, at=z)
     return ("log sigma(z) = min(z, 0) - log1p(exp(-|z|)): exp never overflows, and log1p keeps the tiny "
-            "values that log(1 + ...) rounds to 0. The losses in actlib.losses are built the same way.")
+            "values that log(1 + ...) rounds to 0. The binary cross-entropy in actlib.losses is built the same "
+            "way (through softplus).")

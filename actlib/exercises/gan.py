@@ -169,11 +169,13 @@ def _leaky_true(answer):
     predicted = flat @ w.reshape(-1) + b
     if not np.isclose(b, at_zero, rtol=1e-4, atol=1e-4):
         raise IncorrectAnswer(f"b = {b:.6g}, but the discriminator's logit for an all-zero image is "
-                              f"{at_zero:.6g}, and that must be <w, 0> + b = b")
-    expect_close(predicted, expected, "<w, x> + b against discriminator(x) on 12 random images",
+                              f"{at_zero:.6g}, and that must be w^T 0 + b = b")
+    expect_close(predicted, expected, "w^T x + b (x flattened) against discriminator(x) on 12 random images",
                  rtol=1e-4, atol=1e-4)
-    return ("with slope 1 every block is a convolution and an affine BatchNorm: the whole discriminator is "
-            "one linear classifier of the pixels, D(x) = sigmoid(<w, x> + b), whatever its depth.")
+    return ("with slope 1 every LeakyReLU is the identity, and what is left is a chain of convolutions and "
+            "BatchNorms, which are affine in evaluation mode: the whole discriminator is one linear classifier "
+            "of the pixels, D(x) = sigmoid(w^T x + b) with x the image flattened to 784 numbers, whatever its "
+            "depth.")
 
 
 # --- gan-optimal-discriminator --------------------------------------------------------
@@ -199,6 +201,9 @@ def _optimal_discriminator(answer):
                 raise IncorrectAnswer(f"{what}: your formula ignores fake_label. The fakes' term of the loss "
                                       "is -fake_label log D - (1 - fake_label) log(1 - D), weighted by p_model")
         expect_close(got, expected, what, rtol=1e-6, atol=1e-9)
-    return ("D*(x) = (real_label p_data + fake_label p_model) / (p_data + p_model). Where the data has no "
-            "mass, D* = fake_label: with 0 the discriminator rejects the samples there outright, with "
-            "fake_label > 0 it half-accepts them, which is why Salimans et al. smooth only the real side.")
+    return ("D*(x) = (real_label p_data + fake_label p_model) / (p_data + p_model). Where the data has "
+            "almost no mass, D* ~ fake_label p_model / (p_data + p_model) ~ fake_label: with fake_label > 0 "
+            "the p_model in the numerator holds D* up there, and in Salimans et al.'s words such samples "
+            "'have no incentive to move nearer to the data'; with fake_label = 0, D* ~ real_label p_data / "
+            "p_model, which falls where the generator puts too much mass. That is why they smooth only the "
+            "real side.")

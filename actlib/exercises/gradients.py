@@ -16,30 +16,32 @@ CHAPTER = "gradients"
           difficulty="easy")
 def _central_difference(answer):
     x = np.array([-4.0, -1.5, -0.3, 0.2, 1.0, 2.5, 4.0])
-    h = 1e-3
-    got = call_answer(answer, np.sin, x.copy(), h=h, what="central_difference(np.sin, x, h=1e-3)")
-    central = (np.sin(x + h) - np.sin(x - h)) / (2 * h)
-    forward = (np.sin(x + h) - np.sin(x)) / h
-    backward = (np.sin(x) - np.sin(x - h)) / h
-    values = answer_floats(got, "central_difference(np.sin, x, h=1e-3)")
+    step = 1e-3  # the step the book writes as Delta
+    what = "central_difference(np.sin, x, step=1e-3)"
+    got = call_answer(answer, np.sin, x.copy(), step=step, what=what)
+    central = (np.sin(x + step) - np.sin(x - step)) / (2 * step)
+    forward = (np.sin(x + step) - np.sin(x)) / step
+    backward = (np.sin(x) - np.sin(x - step)) / step
+    values = answer_floats(got, what)
     if values.shape == x.shape:
         if np.allclose(values, forward, rtol=1e-9) or np.allclose(values, backward, rtol=1e-9):
-            raise IncorrectAnswer("that is a one-sided difference, whose error shrinks like h; step to both "
-                                  "sides: (f(x + h) - f(x - h)) / (2 h), whose error shrinks like h^2")
-    expect_close(values, central, "central_difference(np.sin, x, h=1e-3)", rtol=1e-9, atol=1e-12, at=x)
+            raise IncorrectAnswer("that is a one-sided difference, whose error shrinks like the step; step to "
+                                  "both sides: (f(x + step) - f(x - step)) / (2 step), whose error shrinks like "
+                                  "the step squared")
+    expect_close(values, central, what, rtol=1e-9, atol=1e-12, at=x)
     for name, f in (("sigmoid", sigmoid), ("tanh", tanh)):
         got = call_answer(answer, f, x.copy(), what=f"central_difference(actlib.{name}, x)")
-        expect_close(got, derivative(name, x), f"central_difference(actlib.{name}, x) with the default h",
+        expect_close(got, derivative(name, x), f"central_difference(actlib.{name}, x) with the default step",
                      rtol=1e-7, atol=1e-9, at=x)
-    return ("Central differences are accurate to O(h^2): the error is about 1e-7 at h = 1e-3 and 1e-11 at "
-            "h = 1e-5, near the best possible: below that, rounding error (about 1e-16 / h) grows faster "
-            "than the h^2 term shrinks.")
+    return ("Central differences are accurate to O(step^2): the error is about 1e-7 at step = 1e-3 and 1e-11 at "
+            "step = 1e-5, near the best possible: below that, rounding error (about 1e-16 / step) grows faster "
+            "than the step^2 term shrinks.")
 
 
 @exercise("gradients-sigmoid-bound", chapter=CHAPTER, title="How deep before a billionth?", difficulty="easy")
 def _sigmoid_bound(answer):
     value = answer_float(answer, "depth_needed")
-    expected = math.ceil(9 / math.log10(4))  # the smallest L with 0.25**L < 1e-9: 15
+    expected = math.ceil(9 / math.log10(4))  # the smallest depth D with 0.25**D < 1e-9: 15
     if value == expected:
         return (f"0.25**{expected - 1} = {0.25 ** (expected - 1):.1e} is still above 1e-9, "
                 f"0.25**{expected} = {0.25**expected:.1e} is below: {expected} layers.")
@@ -54,8 +56,8 @@ def _sigmoid_bound(answer):
                               "is below 1e-9; give the smallest such depth")
     if math.isclose(value, 9 / math.log10(2), rel_tol=1e-3) or value == math.ceil(9 / math.log10(2)):
         raise IncorrectAnswer(f"depth_needed = {value!r}: each sigmoid layer contributes at most 0.25, "
-                              "not 0.5; solve 0.25**L < 1e-9")
-    raise IncorrectAnswer(f"depth_needed = {value!r} is not it: find the smallest whole L with 0.25**L < 1e-9 "
+                              "not 0.5; solve 0.25**D < 1e-9 for the depth D")
+    raise IncorrectAnswer(f"depth_needed = {value!r} is not it: find the smallest whole D with 0.25**D < 1e-9 "
                           "(take log10 of both sides)")
 
 
@@ -166,4 +168,5 @@ def _deep_sigmoid(answer):
         accuracies.append(about["accuracy"])
     listed = ", ".join(f"{a:.1%}" for a in accuracies)
     return (f"validation accuracy after the budget: {listed} (seeds {', '.join(map(str, DEEP_SIGMOID_SEEDS))}). "
-            "The initialisation alone decides whether a deep sigmoid network learns under plain gradient descent.")
+            "With this architecture, learning rate and budget, the initialisation decides whether a deep "
+            "sigmoid network learns under plain gradient descent.")

@@ -45,8 +45,12 @@ def _majority(answer):
     w, b = _weights_and_bias(answer, 3)
     target = (INPUTS_3.sum(axis=1) >= 2).astype(float)
     _first_wrong_row(INPUTS_3, step(INPUTS_3 @ w + b), target, "step(x @ w + b)")
-    return ("Majority is linearly separable. With equal weights w > 0, any bias -2w < b <= -w works; "
-            "the rule started at zero with rate 1 stops at w = (1, 1, 1), b = -1, with one input on the line.")
+    return ("Majority is linearly separable: with equal weights w > 0 any bias -2w < b <= -w works, and "
+            "unequal weights work too. Started at zero with rate 1, the rule stops where the order of the "
+            "inputs takes it: in truth-table order (itertools.product) at w = (1, 1, 1), b = -1, with the "
+            "three inputs that hold a single 1 on the boundary plane (u = 0); some other orders stop at other "
+            "separating planes, e.g. w = (2, 2, 1), b = -2 with the inputs sorted by their number of 1s, "
+            "ties kept in truth-table order (a stable sort).")
 
 
 @exercise("perceptron-separable", chapter="perceptron", title="Which gates can one perceptron compute?",
@@ -64,8 +68,12 @@ def _separable(answer):
         raise IncorrectAnswer(f"{sorted(extra)}: no single line separates its 0s from its 1s; the 1s sit "
                               "on one diagonal of the unit square, the 0s on the other")
     if missing:
-        raise IncorrectAnswer(f"{len(missing)} gate(s) are missing: a perceptron with negative weights "
-                              "and a positive bias computes the negated gates too")
+        hint = ("Each of AND, OR, NAND and NOR has one corner whose value differs from the other three, "
+                "and one line cuts that corner off")
+        if missing & {"NAND", "NOR"}:
+            hint += ("; a perceptron with negative weights and a positive bias computes the negated "
+                     "gates NAND and NOR too")
+        raise IncorrectAnswer(f"missing: {sorted(missing)}. {hint}.")
     return "Of the 16 Boolean functions of two inputs, only XOR and XNOR are not linearly separable."
 
 

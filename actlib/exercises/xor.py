@@ -68,7 +68,7 @@ def _hidden_gates(answer):
     expected = forward(_GRID, article_003_xor_layers(), hidden="sigmoid", output="sigmoid")[:, 0]
     got, _ = _sigmoid_network(answer, _GRID)
     expect_close(got, expected, "your network's output against the hand-set one's on a grid over "
-                 "[-0.5, 1.5]^2 (flipping a unit's signs turns its output h into 1 - h: the output layer "
+                 "[-0.5, 1.5]^2 (flipping a unit's signs turns its output z into 1 - z: the output layer "
                  "must compensate)", rtol=1e-9, atol=1e-12)
     _, hidden = _sigmoid_network(answer, INPUTS)
     gates = sorted(_table_name(np.round(hidden[:, k])) for k in range(2))
@@ -81,7 +81,7 @@ def _hidden_gates(answer):
 
 
 #: XOR's failure rate (never all outputs within 0.1 in 2,000 iterations of gradient descent, learning
-#: rate 1) of the 2-n-1 sigmoid network started as in chapter 2, over seeds 0-99, by hidden width n.
+#: rate 1) of the 2-m-1 sigmoid network started as in chapter 2, over seeds 0-99, by hidden width m.
 #: tests/test_exercises_foundations.py recomputes them.
 XOR_FAILURE_RATES = {2: 0.31, 3: 0.06, 4: 0.01, 8: 0.0}
 
@@ -105,5 +105,6 @@ def _width_failures(answer):
                                   "biases), learning rate 1, at most 2,000 iterations, success = every "
                                   "output within 0.1 of its target")
     return ("Failure rates 31 %, 6 %, 1 % and 0 % for 2, 3, 4 and 8 hidden units: two units are enough to "
-            "compute XOR, but from a random start gradient descent finds them in about two runs of three; "
-            "with more units, fewer of the same random starts get stuck.")
+            "compute XOR, but from the chapter's random start (standard normal weights, zero biases) gradient "
+            "descent finds such weights in about two runs of three (learning rate 1, 2,000 iterations); "
+            "with more units, fewer of the same seeds get stuck.")

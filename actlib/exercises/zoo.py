@@ -19,14 +19,20 @@ def _softplus_derivative(answer):
 @exercise("zoo-bounded-below", chapter="zoo", title="Which activations are bounded below?",
           difficulty="easy")
 def _bounded_below(answer):
-    # the registry's closed-form lower bounds (PReLU at its default slope 0.25 is unbounded)
+    # the registry's lower bounds, at actlib's default parameters (PReLU at its default slope 0.25
+    # is unbounded; at a slope <= 0 it would be bounded below, and Leaky ReLU at alpha = 0 is ReLU).
+    # Maxout has no defaults: it counts as unbounded because some weights make it so (pieces x and
+    # x - 1), although others bound it (ReLU, |x|: a bound exactly when 0 is in the convex hull of
+    # the pieces' weight vectors).
     expected = {name for name in names() if get(name).output_range[0] > -math.inf}
     if isinstance(answer, str) or not hasattr(answer, "__iter__"):
         raise IncorrectAnswer("answer with a set of names, e.g. {'relu', 'sigmoid'}")
     answer = {str(a).lower() for a in answer}
     missing, extra = expected - answer, answer - expected
     if extra:
-        raise IncorrectAnswer(f"{sorted(extra)} can go to -infinity: look at their left tails")
+        raise IncorrectAnswer(f"{sorted(extra)} can go to -infinity at actlib's default parameters"
+                              + (" (Maxout, which has none, for some choice of its weights)"
+                                 if "maxout" in extra else "") + ": look at their left tails")
     if missing:
         raise IncorrectAnswer(f"{len(missing)} bounded-below activation(s) are missing; look again at "
                               "the ones whose left tail flattens out")

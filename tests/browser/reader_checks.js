@@ -9,8 +9,36 @@
   // an exercise's answer away outside its opened solution).
   const MARKERS = ["### BEGIN SOLUTION", "### END SOLUTION", "NBVAL", "noqa"];
   const VERDICTS = ["Correct ("];
-  // Elements only a screen reader reads (they may be any size).
-  const HIDDEN = ".sr-only, .visually-hidden, mjx-assistive-mml";
+  // Elements only a screen reader reads (they may be any size); the interactive figures' native
+  // controls are among them until one of them has the focus.
+  const HIDDEN = ".sr-only, .visually-hidden, mjx-assistive-mml, .actbook-plotly-keys:not(:focus-within)";
+  // Printed outputs: what a cell printed (stream), its plain-text result, an error.
+  const PRINTED = ["stream", "text_plain", "error"].map((k) => `div.cell_output .output.${k} pre`).join(", ");
+  // A box whose content is wider than it scrolls (overflow-x: auto | scroll) and shows that it
+  // does (the book's actbook-scroll.js marks it; actbook.css fades its edge), and the keyboard
+  // can scroll it (it takes the focus).
+  const scrollsVisibly = (el) => {
+    const style = getComputedStyle(el);
+    const mask = style.maskImage || style.webkitMaskImage || "none";
+    return ["auto", "scroll"].includes(style.overflowX) && !!el.dataset.actbookScroll && mask !== "none" &&
+      el.tabIndex >= 0;
+  };
+  // The TeX source of a typeset formula (MathJax keeps it), for a list a chapter author can use.
+  const texOf = (container) => {
+    try {
+      const items = window.MathJax.startup.document.getMathItemsWithin(container);
+      if (items.length) return items[0].math.replace(/\s+/g, " ").trim();
+    } catch (e) { /* not typeset by MathJax 3 */ }
+    return (container.textContent || "").replace(/\s+/g, " ").trim();
+  };
+  // The lines a <pre> shows: one per distinct line box (a line that wraps shows on two or more).
+  const shownLines = (pre) => {
+    const range = document.createRange();
+    range.selectNodeContents(pre);
+    const tops = new Set();
+    for (const r of range.getClientRects()) if (r.width > 0.5 && r.height > 0.5) tops.add(Math.round(r.top));
+    return tops.size;
+  };
 
   const describe = (el) => {
     let s = el.tagName.toLowerCase();
@@ -33,6 +61,16 @@
     const parts = [];
     for (let n = walker.nextNode(); n; n = walker.nextNode()) parts.push(n.data);
     return parts.join("");
+  };
+
+  // In dark mode a figure sits on a light card, dimmed like the others; null when it does.
+  const cardOf = (el) => {
+    const style = getComputedStyle(el);
+    const bg = style.backgroundColor.match(/[\d.]+/g).map(Number);
+    const light = bg.length >= 3 && (bg.length < 4 || bg[3] > 0.9) && Math.min(bg[0], bg[1], bg[2]) > 200;
+    if (!light) return `has no light card behind it in dark mode (background ${bg})`;
+    if (!/brightness\(0?\.\d+\)/.test(style.filter)) return `is not dimmed in dark mode (filter ${style.filter})`;
+    return null;
   };
 
   const checks = {
@@ -153,13 +191,91 @@
         else if (/\.(png|jpe?g|gif|svg|webp)$/i.test(alt) || alt.includes("_images/")) {
           problems.push(`${name}'s alt text is its file name`);
         }
-        if (dark && rendered(img)) {
-          const bg = getComputedStyle(img).backgroundColor.match(/[\d.]+/g).map(Number);
-          const light = bg.length >= 3 && (bg.length < 4 || bg[3] > 0.9) && Math.min(bg[0], bg[1], bg[2]) > 200;
-          if (!light) problems.push(`${name} has no light card behind it in dark mode (background ${bg})`);
+        if (dark && rendered(img) && !img.closest(".actbook-plotly-card")) {
+          const card = cardOf(img);
+          if (card) problems.push(`${name} ${card}`);
         }
       });
+      // The interactive figures sit on the same card as the static ones (issue 23).
+      if (dark) {
+        const cards = [...root.querySelectorAll("img")].filter((img) => rendered(img) && !img.closest(".actbook-plotly-card"));
+        const imageFilter = cards.length ? getComputedStyle(cards[0]).filter : null;
+        root.querySelectorAll("div.actbook-plotly").forEach((figure, k) => {
+          const card = figure.closest(".actbook-plotly-card");
+          const wrong = card ? cardOf(card) : "is on no card";
+          if (wrong) problems.push(`interactive figure ${k + 1} ${wrong}`);
+          else if (imageFilter && getComputedStyle(card).filter !== imageFilter) {
+            problems.push(`interactive figure ${k + 1} is not dimmed like the static figures ` +
+                          `(${getComputedStyle(card).filter} against ${imageFilter})`);
+          }
+        });
+      }
       return problems;
+    },
+
+    // Printed output keeps its lines (issue 23): no line of it wraps (an aligned table or Keras'
+    // model.summary() box would break mid-row), and an output wider than its box scrolls inside
+    // it, visibly. Returns problems; window.actbookChecks.printedStats() returns the counts.
+    printed() {
+      const problems = [];
+      const stats = checks.printedStats();
+      for (const d of stats.wrapped) problems.push(`printed output wraps: ${d}`);
+      for (const d of stats.hiddenScroll) problems.push(`printed output wider than its box does not show it scrolls: ${d}`);
+      return problems;
+    },
+
+    printedStats() {
+      const root = content();
+      const out = { outputs: 0, wrapped: [], scrolling: [], hiddenScroll: [] };
+      if (!root) return out;
+      for (const pre of root.querySelectorAll(PRINTED)) {
+        if (!rendered(pre)) continue;
+        out.outputs += 1;
+        const lines = pre.textContent.replace(/\n+$/, "").split("\n").filter((l) => l.length > 0).length;
+        const shown = shownLines(pre);
+        if (shown > lines) out.wrapped.push(`${describe(pre.closest(".cell") || pre)}: ${lines} lines shown on ${shown}`);
+        if (pre.scrollWidth > pre.clientWidth + 1) {
+          out.scrolling.push(describe(pre.closest(".cell") || pre));
+          if (!scrollsVisibly(pre)) out.hiddenScroll.push(describe(pre.closest(".cell") || pre));
+        }
+      }
+      return out;
+    },
+
+    // Every box that scrolls sideways (code, tables, HTML outputs, formulas) shows it, and the
+    // keyboard can scroll it.
+    scrollers() {
+      const problems = [];
+      const root = content();
+      if (!root) return problems;
+      const boxes = root.querySelectorAll("div.highlight pre, div.cell_output .output.text_html, " +
+        ".pst-scrollable-table-container, .table-wrapper, mjx-container[display='true']");
+      for (const el of boxes) {
+        if (!rendered(el) || el.closest(HIDDEN) || el.scrollWidth <= el.clientWidth + 1) continue;
+        if (!scrollsVisibly(el)) problems.push(`scrolls sideways without showing it: ${describe(el)}`);
+      }
+      return problems;
+    },
+
+    // Display formulas wider than their column: listed (for the chapters' authors to break them,
+    // CONTRIBUTING.md "Width"); each must scroll inside its own box and show that it does.
+    formulas() {
+      const root = content();
+      const out = { count: 0, wide: [], problems: [] };
+      if (!root) return out;
+      for (const container of root.querySelectorAll("mjx-container[display='true']")) {
+        if (!rendered(container) || container.closest(HIDDEN)) continue;
+        out.count += 1;
+        const math = container.querySelector("mjx-math") || container;
+        const column = (container.parentElement || container).clientWidth;
+        const width = math.getBoundingClientRect().width;
+        if (width <= column + 1) continue;
+        const section = container.closest("section[id]");
+        out.wide.push(`${section ? `§${section.id}` : "(top)"}: ${Math.round(width)} px in ${column} px: ` +
+                      texOf(container).slice(0, 120));
+        if (!scrollsVisibly(container)) out.problems.push(`a formula wider than its column does not scroll visibly in its box: ${describe(container)}`);
+      }
+      return out;
     },
 
     // One search box: exactly one search control shown by the book's frame (outside the search

@@ -54,5 +54,9 @@ echo "browser test: $book in $("$chromium" --version 2>/dev/null | head -1), axe
 # Pages are tested by BROWSER_WORKERS pytest-xdist workers (default 1: two workers saved
 # almost nothing on 2 cores, 207-221 s against 212 s, and one fresh-clone run with two lost an
 # interactive figure's page once; set BROWSER_WORKERS=2 to try).
+# The counts it measures (wrapped outputs, formulas wider than a phone's column, figures that take
+# a swipe, render-blocking script, first paint on Fast 3G) are printed at the end, per page, and
+# written to $axe_dir/metrics.json.
 exec "$python" -m pytest tests/browser --book "$book" --chromium "$chromium" --axe "$axe_js" \
+    --metrics "$axe_dir/metrics.json" \
     -n "${BROWSER_WORKERS:-1}" --dist worksteal -p no:cacheprovider -o addopts="" -q -ra --durations=5

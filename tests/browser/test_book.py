@@ -12,8 +12,13 @@ then the reader's system setting is switched to dark, which the book follows wit
   cell that is nothing but assertions;
 * nothing wider than its column: the page does not scroll sideways, and no element reaches
   past the article's edges or is cut off, unless it scrolls inside its own box;
+* printed output keeps its lines: none wraps (an aligned table or Keras' model.summary() box
+  would break mid-row); an output, code block, table or display formula wider than its box
+  scrolls inside it and shows that it does (its edge fades), and the keyboard can scroll it;
+  display formulas wider than the column are counted and listed (for the chapters' authors:
+  CONTRIBUTING.md, "Width"), not failed;
 * every image is a numbered figure with a caption and alt text that is not a file name, and
-  in dark mode it sits on a light card;
+  in dark mode it sits on a light, dimmed card, as do the interactive figures;
 * one search box is shown;
 * every solution is hidden until the reader clicks its title (on the title's text: it opens
   without leaving the page), and closes on a second click on the title bar (checked in light
@@ -108,6 +113,14 @@ class Visit:
             errors = page.locator("mjx-merror").count()
             if errors:
                 found.append(f"{errors} formula(s) MathJax could not typeset")
+        # the interactive figures are drawn when they near the viewport: draw them all now, so
+        # that the checks see them as a reader who scrolls to them does
+        if page.locator("div.actbook-plotly").count():
+            page.evaluate("() => window.actbookFigures && window.actbookFigures.drawAll()")
+            failed = page.evaluate("() => [...document.querySelectorAll('div.actbook-plotly')]"
+                                   ".filter(el => !el.querySelector('.main-svg')).map(el => el.id)")
+            found += [f"interactive figure {f} is not drawn" for f in failed]
+        page.evaluate("() => window.actbookScroll && window.actbookScroll.scan()")
         page.wait_for_load_state("networkidle")
         return found
 
@@ -191,10 +204,11 @@ def _axe(v: Visit, axe_js: Path) -> list[str]:
     return found
 
 
-def test_page_as_read(visit, axe_js, page_path, width):
+def test_page_as_read(visit, axe_js, page_path, width, record_property):
     """One page at one width, in light mode and then in dark: everything a reader must (not) see."""
     v = visit(page_path, width, "light")
     report: dict[str, list[str]] = {}
+    counted = False
     for mode in MODES:
         if mode != "light":  # the reader's setting changes; the book follows it without a reload
             v.page.emulate_media(color_scheme=mode)
@@ -207,8 +221,17 @@ def test_page_as_read(visit, axe_js, page_path, width):
         theme = v.page.evaluate("() => document.documentElement.dataset.theme")
         if theme != mode:
             found.append(f"the page is in {theme!r} mode, not {mode!r} (the reader's setting)")
-        for name in ("markers", "plumbing", "overflow", "images", "searchBoxes"):
+        for name in ("markers", "plumbing", "overflow", "images", "searchBoxes", "printed", "scrollers"):
             report[f"{mode}: {name}"] = v.check(name)
+        formulas = v.check("formulas")
+        report[f"{mode}: formulas"] = formulas["problems"]
+        if not counted:  # (the counts are the same in either mode)
+            printed = v.check("printedStats")
+            record_property("actbook", {"page": page_path, "width": WIDTHS[width][0],
+                                        "wrapped": len(printed["wrapped"]),
+                                        "scrolling_outputs": len(printed["scrolling"]),
+                                        "wide_formulas": formulas["wide"]})
+            counted = True
         if width == "desktop":  # (colours and names do not change with the width: one audit per mode)
             report[f"{mode}: axe"] = _axe(v, axe_js)
         if mode == "light":  # (a click does the same in either mode)
