@@ -16,7 +16,7 @@ lets such a pair through and nothing else:
 The parsing and comparison are pytest-doctestplus's ``FLOAT_CMP`` (the output checker
 astropy's doctests use), kept rather than rewritten. :data:`RTOL` is far below what the
 prose shows (a glued number is printed with at most six significant digits, ``:g``) and far
-above what the kernels change (``make test-kernels`` measured at most 4e-12 relative across
+above what the kernels change (``make test-kernels`` measured at most 4.9e-12 relative across
 the book's fast chapters; see CONTRIBUTING.md, "Notebooks and nbval").
 
 Outputs are paired in order, as nbval pairs them; a pair that matches only numerically has
