@@ -1,5 +1,7 @@
 """The self-check machinery, and the checks of the activation zoo."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -57,3 +59,19 @@ def test_bounded_below_check():
         actlib.check("zoo-bounded-below", right - {"gelu"})
     with pytest.raises(IncorrectAnswer, match="answer with a set of names"):
         actlib.check("zoo-bounded-below", "relu")
+
+
+def test_self_check_titles_are_the_titles_on_the_page():
+    """The instructors' exercise table (read from the registry) names each exercise as its page does."""
+    from actlib.course import notebooks as nbs
+
+    on_pages = {}
+    for path in nbs.chapter_notebooks(Path(__file__).parents[1] / "chapters"):
+        for cell in nbs.read(path).cells:
+            if cell.cell_type == "markdown":
+                for block in nbs.directive_blocks(cell.source):
+                    if block.name in ("exercise", "exercise-start") and block.options.get("label"):
+                        on_pages[block.options["label"]] = block.argument
+    differ = {e.label: (e.title, on_pages[e.label]) for e in exercises()
+              if e.label in on_pages and e.title != on_pages[e.label]}
+    assert not differ, differ

@@ -13,7 +13,7 @@ NEW_SIZE_LAYERS = [
 ]
 
 
-@exercise("forward-new-size", chapter="forward", title="A forward pass for a 2 -> 4 -> 1 network",
+@exercise("forward-new-size", chapter="forward", title="A forward pass for a 2 → 4 → 1 network",
           difficulty="easy")
 def _new_size(answer):
     batch = np.array([[1.0, 0.5], [0.0, 0.0], [1.0, 1.0], [-1.0, 2.0], [0.5, -0.5], [3.0, -2.0]])

@@ -66,7 +66,7 @@ def _in_dense_layer(answer):
                               "Write the function with keras.ops, not NumPy, so that Keras can trace it.") from err
 
 
-@exercise("keras-leaky-relu", chapter=CHAPTER, title="A custom Keras activation: PyTorch's Leaky ReLU",
+@exercise("keras-leaky-relu", chapter=CHAPTER, title="PyTorch's Leaky ReLU as a Keras activation",
           difficulty="easy")
 def _leaky_relu(answer):
     keras = _keras()
@@ -205,7 +205,7 @@ def _describe_cnn(answer, parts):
     return about
 
 
-@exercise("keras-cnn-99", chapter=CHAPTER, title="Article 002's challenge: 99 % with a small CNN",
+@exercise("keras-cnn-99", chapter=CHAPTER, title="The 99 % challenge",
           difficulty="hard")
 def _cnn_99(answer):
     parts = _cnn_parts()  # decided here: a probe's describing function always runs in direct mode

@@ -16,7 +16,7 @@ def _softplus_derivative(answer):
     return "softplus' is the sigmoid: softplus is the integral of the sigmoid."
 
 
-@exercise("zoo-bounded-below", chapter="zoo", title="Which activations are bounded below?",
+@exercise("zoo-bounded-below", chapter="zoo", title="Bounded below",
           difficulty="easy")
 def _bounded_below(answer):
     # the registry's lower bounds, at actlib's default parameters (PReLU at its default slope 0.25
