@@ -35,16 +35,18 @@ NBVAL := $(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-wi
          -p tests.nbval_numeric -p no:cacheprovider -o addopts="" --durations=0
 # The grader's tests start kernels as another user and check that none is left over: they run
 # on their own, not beside the other unit tests.
-GRADER_TESTS := tests/test_course_grade.py tests/test_grade_cheats.py tests/test_grade_limits.py
+GRADER_TESTS := tests/test_course_grade.py tests/test_grade_cheats.py tests/test_grade_limits.py tests/test_lms.py
 
 .PHONY: help install lab book test test-lane-notebooks test-lane-checks lint unit unit-tests grader-tests notebooks \
-        book-check test-kernels browser-test student clean execute bench ch5-study gan-study
+        book-check test-kernels browser-test student clean execute bench ch5-study gan-study pdf pdf-build pdf-test
 
 help:
 	@echo "make book   - set up .venv/, execute every chapter and build the HTML book"
 	@echo "make lab    - set up .venv/ with JupyterLab and open the chapters in it"
 	@echo "make test   - set up .venv/, then nbval on every notebook beside lint, book build, grader, browser and unit tests"
+	@echo "make pdf    - the book as one A4 PDF, _build/pdf/actbook.pdf (needs TeX: it names the Debian packages)"
 	@echo "make student - the student edition (solutions removed) in _build/student/, with a zip to hand out"
+	@echo "make gradescope - the Gradescope autograder zip in _build/gradescope/ (CHAPTERS=..., POINTS=...)"
 	@echo "make browser-test [BOOK_HTML=_build/html] - the built book in headless Chromium"
 	@echo "make clean  - remove build outputs (keeps .venv/)"
 	@echo "make ch5-study, make gan-study - the long studies chapters 5 and 7 quote (not part of make test)"
@@ -135,12 +137,58 @@ BOOK_HTML ?= _build/html
 browser-test: install
 	time PYTHON=$(BIN)/python bash tests/browser/run.sh $(BOOK_HTML)
 
+# The book as a PDF (A4), from the stored outputs as `book-check` builds the HTML: jupyter-book's
+# LaTeX route (Sphinx's LaTeX builder, then xelatex via latexmk), with the book's LaTeX settings
+# in _config.yml (latex_elements) and _latex/. It builds in its own folder, _build/pdf/_build
+# (LaTeX sources and log in latex/, its own doctrees), so it can run beside an HTML build, and
+# copies the PDF to _build/pdf/actbook.pdf, where the HTML build finds it: the landing page and
+# the header then link it, and the build copies it into the site (actlib/course/sphinxext.py).
+# The TeX packages: _latex/tex-packages.sh installs them in CI as root (as the browser test
+# installs Chromium) and elsewhere names them.
+PDF_DIR := _build/pdf
+PDF     := $(PDF_DIR)/actbook.pdf
+pdf: install
+	@bash _latex/tex-packages.sh
+	@$(MAKE) --no-print-directory pdf-build
+
+pdf-build: install
+	rm -rf $(PDF_DIR)/_build $(PDF)
+	mkdir -p $(PDF_DIR)
+	sed 's/execute_notebooks: cache/execute_notebooks: "off"/' _config.yml > $(PDF_DIR)/config-stored-outputs.yml
+	time $(BIN)/jupyter-book build . --builder pdflatex --path-output $(PDF_DIR) \
+	  --config $(PDF_DIR)/config-stored-outputs.yml -W -n --keep-going >$(PDF_DIR)/build.log 2>&1 \
+	  || { tail -40 $(PDF_DIR)/build.log; echo "make pdf: the build failed (whole log: $(PDF_DIR)/build.log)"; exit 1; }
+	cp $(PDF_DIR)/_build/latex/actbook.pdf $(PDF)
+	@echo "The PDF is built: $(PDF) (LaTeX log: $(PDF_DIR)/_build/latex/actbook.log)."
+
+# make test's PDF: built and checked by tests/test_pdf.py; skipped, with the message, where the
+# TeX packages are missing outside CI (as the browser test without Chromium).
+pdf-test: install
+	@bash _latex/tex-packages.sh --or-skip; rc=$$?; \
+	if [ $$rc = 3 ]; then exit 0; elif [ $$rc != 0 ]; then exit $$rc; fi; \
+	$(MAKE) --no-print-directory pdf-build && \
+	time ACTBOOK_PDF=$(PDF) $(BIN)/pytest tests/test_pdf.py -p no:cacheprovider -o addopts="" -q
+
 # The student edition: every chapter without its solutions, plus a zip to hand out.
 student: install
 	$(BIN)/python -m actlib.course.student --chapters chapters --out _build/student
 
+# The Gradescope autograder, _build/gradescope/actbook-autograder.zip (actlib/course/gradescope.py):
+# its setup.sh installs this environment as `install` does (the same UV and MNIST pins), its
+# run_autograder grades a submission with actlib.course.grade. CHAPTERS="zoo 02_xor" grades only
+# those chapters, POINTS=points.toml sets the points, GRADER_ARGS="--timeout 1200" the limits.
+.PHONY: gradescope
+gradescope: install
+	$(BIN)/python -m actlib.course.gradescope build --uv "$(UV)" --mnist "$(MNIST)" \
+	  $(if $(CHAPTERS),--chapters $(CHAPTERS)) $(if $(POINTS),--points $(POINTS)) \
+	  $(if $(GRADER_ARGS),--grader-args "$(GRADER_ARGS)")
+
 # make test runs in two lanes side by side (make -j2):
-# - the notebooks: nbval, two kernels on one thread each (chapter 7 on one, the rest on the other);
+# - the notebooks: nbval, two kernels on one thread each (chapter 7 on one, the rest on the other),
+#   the four kernel settings, then the PDF built and checked (pdf-test, 60-65 s of one core): this
+#   lane took 8.2-8.4 min and the other 9.2-9.7 (three runs on 2026-12-06), so the PDF ends about
+#   with it. The HTML, built minutes before in the other lane, links a PDF only if one was there
+#   already (a stale one then, from an earlier `make pdf`; in a fresh clone, none);
 # - everything else, one after another: lint, the book built from the stored outputs, the
 #   grader's tests (which mostly wait on the time limits they test), the browser test, and the
 #   unit tests, which start about when the notebooks end.
@@ -158,6 +206,7 @@ test: install
 test-lane-notebooks: install
 	@$(MAKE) --no-print-directory notebooks
 	@$(MAKE) --no-print-directory test-kernels
+	@$(MAKE) --no-print-directory pdf-test
 
 test-lane-checks: install
 	@$(MAKE) --no-print-directory lint

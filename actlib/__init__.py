@@ -1,9 +1,16 @@
 """actlib: the shared code of the book *Activation functions, hands-on*.
 
-* :mod:`actlib.activations` - NumPy reference implementations (one formula each)
-* :mod:`actlib.derivatives` - their first derivatives
+* :mod:`actlib.activations` - NumPy reference implementations (one formula each) of the chapters'
+  activations; beside it, the rest of PyTorch's and Keras's by family:
+  :mod:`actlib.activations_piecewise` (ReLU6, hard tanh/sigmoid/swish, thresholds, shrinkage,
+  sparse plus/sigmoid, RReLU), :mod:`actlib.activations_smooth` (CELU, log-sigmoid, softsign,
+  tanhshrink, exponential, squareplus), :mod:`actlib.activations_vector` (softmin, log-softmax,
+  sparsemax) and :mod:`actlib.gated` (GLU, SwiGLU, GEGLU, ReGLU)
+* :mod:`actlib.derivatives` - their first derivatives (:mod:`actlib.derivatives_piecewise`,
+  :mod:`actlib.derivatives_smooth`), and :mod:`actlib.derivatives_vector` the Jacobian-vector
+  products of the ones that act on a whole axis
 * :mod:`actlib.registry` - every activation with its facts and its PyTorch and Keras counterparts:
-  ``get``, ``names``, ``derivative``
+  ``get``, ``names``, ``derivative``, ``jvp``
 * :mod:`actlib.losses` - log-sum-exp, log-softmax, the cross-entropies and the softmax Jacobian
 * :mod:`actlib.plotting` - the book's figure style and plot helpers
 * :mod:`actlib.diagrams` - diagrams of networks and layer pipelines, drawn from their weights and shapes
@@ -50,9 +57,24 @@ from .activations import (
     swish,
     tanh,
 )
+from .activations_piecewise import (
+    hardshrink,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    relu6,
+    rrelu,
+    softshrink,
+    sparse_plus,
+    sparse_sigmoid,
+    threshold,
+)
+from .activations_smooth import celu, exponential, logsigmoid, softsign, squareplus, tanhshrink
+from .activations_vector import log_softmax, softmin, sparsemax
 from .derivatives import prelu_slope_derivative
 from .exercises import check
-from .registry import Activation, derivative, get, names
+from .gated import geglu, glu, reglu, swiglu
+from .registry import Activation, derivative, get, jvp, names
 
 frameworks.start()  # before PyTorch or TensorFlow loads: see actlib.frameworks
 _extras.install()  # a missing extra's import error names the extra
@@ -70,8 +92,12 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
-    "Activation", "approximation", "check", "derivative", "diagrams", "frameworks", "get", "losses", "names", "network",
+    "Activation", "approximation", "check", "derivative", "diagrams", "frameworks", "get", "jvp", "losses", "names",
+    "network",
     "elu", "gelu", "identity", "leaky_relu", "maxout", "mish", "prelu",
     "prelu_slope_derivative", "relu", "selu",
     "sigmoid", "silu", "softmax", "softplus", "step", "swish", "tanh",
+    "celu", "exponential", "geglu", "glu", "hardshrink", "hardsigmoid", "hardswish", "hardtanh", "log_softmax",
+    "logsigmoid", "reglu", "relu6", "rrelu", "softmin", "softshrink", "softsign", "sparse_plus", "sparse_sigmoid",
+    "sparsemax", "squareplus", "swiglu", "tanhshrink", "threshold",
 ]

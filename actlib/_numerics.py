@@ -5,7 +5,10 @@ Two kinds of things live here, so that the public functions can read as their fo
 * :func:`float_in_float_out`, the decorator that gives every public function the
   input rules of :mod:`actlib._validation` (float dtype kept, float16 computed in
   float32, scalar in -> NumPy scalar out, clear errors) and checks its scalar
-  parameters, with underflow (an exact rounding to 0) allowed;
+  parameters (:func:`real`, :func:`non_negative`, :func:`positive`, :func:`boolean`,
+  :func:`random_generator`; :func:`ordered` for a pair), with underflow (an exact
+  rounding to 0) allowed; and the helpers of the functions of a whole axis
+  (:func:`checked_axis`, :func:`on_last_axis`, :func:`tangent` for a JVP's ``v``);
 * the stable building blocks the formulas share: :func:`logistic`,
   :func:`log1p_exp`, :func:`sech2`, :func:`clipped_product` and :func:`normal_cdf`,
   and the constants of SELU and GELU.
@@ -21,7 +24,7 @@ import inspect
 
 import numpy as np
 
-from ._validation import as_float_array, integer, real_parameter, restore, working_dtype
+from ._validation import as_float_array, describe, integer, real_parameter, restore, working_dtype
 
 #: SELU's constants (Klambauer et al., 2017), chosen so that mean 0 and
 #: variance 1 are a fixed point of a SELU layer with standard-normal weights.
@@ -46,6 +49,41 @@ def real(value, name: str) -> float:
 def non_negative(value, name: str) -> float:
     """A finite real number >= 0, as a float (Leaky ReLU's and ELU's alpha, swish's beta)."""
     return real_parameter(value, name, minimum=0.0)
+
+
+def positive(value, name: str) -> float:
+    """A finite real number > 0, as a float (CELU's alpha, which divides x)."""
+    return real_parameter(value, name, above=0.0)
+
+
+def ordered(low: float, high: float, low_name: str, high_name: str) -> None:
+    """Nothing if ``low <= high``, else a ``ValueError`` naming both (Hardtanh's bounds, RReLU's slopes).
+
+    Examples
+    --------
+    >>> ordered(2.0, 1.0, "min_val", "max_val")
+    Traceback (most recent call last):
+    ...
+    ValueError: min_val must be <= max_val; got min_val=2.0, max_val=1.0
+    """
+    if low > high:
+        raise ValueError(f"{low_name} must be <= {high_name}; got {low_name}={low}, {high_name}={high}")
+
+
+def random_generator(value, name: str):
+    """``None`` or a ``numpy.random.Generator`` (RReLU's random slopes), nothing else.
+
+    Examples
+    --------
+    >>> random_generator(0, "rng")
+    Traceback (most recent call last):
+    ...
+    TypeError: rng must be a numpy.random.Generator such as np.random.default_rng(0), or None; got int 0
+    """
+    if value is not None and not isinstance(value, np.random.Generator):
+        raise TypeError(f"{name} must be a numpy.random.Generator such as np.random.default_rng(0), "
+                        f"or None; got {describe(value)}")
+    return value
 
 
 def boolean(value, name: str) -> bool:
@@ -122,6 +160,41 @@ def checked_axis(x: np.ndarray, axis, function: str) -> int:
         raise ValueError(f"axis {axis} does not exist for an array with {x.ndim} dimension(s) "
                          f"(shape {x.shape}); use an axis in [{-x.ndim}, {x.ndim - 1}]")
     return axis
+
+
+def tangent(v, x: np.ndarray, function: str) -> np.ndarray:
+    """The tangent ``v`` of a Jacobian-vector product, as an array of ``x``'s shape and dtype.
+
+    Examples
+    --------
+    >>> tangent([1, 0], np.zeros(2, np.float32), "softmin_jvp")
+    array([1., 0.], dtype=float32)
+    >>> tangent([1.0], np.zeros(2), "softmin_jvp")
+    Traceback (most recent call last):
+    ...
+    ValueError: softmin_jvp: the tangent v must have the shape of x, (2,); got (1,)
+    """
+    t, _ = as_float_array(v, "v")
+    if t.shape != x.shape:
+        raise ValueError(f"{function}: the tangent v must have the shape of x, {x.shape}; got {t.shape}")
+    return t.astype(x.dtype, copy=False)
+
+
+def on_last_axis(x: np.ndarray, axis, function: str) -> tuple[np.ndarray, int]:
+    """``x`` with ``axis`` (checked) moved to the end, and that axis, for :func:`from_last_axis`.
+
+    Examples
+    --------
+    >>> on_last_axis(np.zeros((2, 3)), 0, "sparsemax")[0].shape
+    (3, 2)
+    """
+    axis = checked_axis(x, axis, function)
+    return np.moveaxis(x, axis, -1), axis
+
+
+def from_last_axis(y: np.ndarray, axis: int) -> np.ndarray:
+    """Undo :func:`on_last_axis`: move the last axis back to ``axis``."""
+    return np.moveaxis(y, -1, axis)
 
 
 def keep_nan(x: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -221,8 +294,8 @@ def normal_cdf(x: np.ndarray) -> np.ndarray:
     """
     from scipy.special import log_ndtr, ndtr
 
-    cdf = ndtr(x)
-    far_left = x < -37.4
+    cdf = np.asarray(ndtr(x))  # (a 0-d array for a 0-d input, so that it takes an assignment)
+    far_left = np.asarray(x < -37.4)
     if far_left.any():
-        cdf[far_left] = np.exp(log_ndtr(x[far_left]))
+        cdf[far_left] = np.exp(log_ndtr(np.asarray(x)[far_left]))
     return cdf

@@ -18,6 +18,11 @@ Those rules live in one place, the decorator
 (``logistic``, ``log1p_exp``, ``normal_cdf``) live beside it in
 :mod:`actlib._numerics`, shared with :mod:`actlib.derivatives`, which holds
 the elementwise functions' derivatives.
+
+These are the chapters' activations. The rest of PyTorch's and Keras's follow
+the same rules in modules of their own, by family: :mod:`actlib.activations_piecewise`,
+:mod:`actlib.activations_smooth`, :mod:`actlib.activations_vector` and
+:mod:`actlib.gated`.
 """
 
 from __future__ import annotations
@@ -307,8 +312,9 @@ def maxout(x, weights, biases):
     ``(k, m)``; the result has shape ``(..., m)``: m units of k pieces each, on
     d inputs. ``weights[i]`` is piece i's weights in Keras's kernel layout
     (:math:`W_i^\top`, inputs by units), so unit j's piece-i weight vector
-    :math:`\mathbf{w}_i` is ``weights[i, :, j]``. Article 001 describes Maxout
-    as "the maximum of the inputs"; that is not it. A Maxout unit takes the
+    :math:`\mathbf{w}_i` is ``weights[i, :, j]``. Article 001's formula
+    describes Maxout as "the maximum of the inputs" (its later summary has it
+    right); that is not it. A Maxout unit takes the
     maximum of k *affine functions* of the input, so with enough pieces it can
     approximate any convex function, ReLU (k=2, one piece fixed at 0) and
     :math:`|x|` included.

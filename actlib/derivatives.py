@@ -5,12 +5,16 @@
 the activations (the decorator :func:`actlib._numerics.float_in_float_out`) and
 share their stable building blocks through :mod:`actlib._numerics`.
 
-Convention at kinks: where a function is not differentiable (``relu``,
-``leaky_relu``, ``prelu`` and ``selu`` at 0, ``elu`` at 0 when
-``alpha != 1``), we return the *left* derivative, as PyTorch's autograd does;
-TensorFlow agrees except for SELU (it uses the right slope lambda) and Keras's
-``PReLU`` layer (0): ``relu'(0) = 0``, ``leaky_relu'(0) = alpha``,
-``prelu'(0) = a``, ``elu'(0) = alpha``, ``selu'(0) = lambda * alpha``.
+Convention at kinks: where a function is not differentiable, every actlib
+derivative returns what PyTorch's autograd returns (the registry lists each
+kink and that value: ``actlib.get(name).kinks``). For the functions here
+(``relu``, ``leaky_relu``, ``prelu`` and ``selu`` at 0, ``elu`` at 0 when
+``alpha != 1``) that is the *left* derivative; TensorFlow agrees except for
+SELU (it uses the right slope lambda) and Keras's ``PReLU`` layer (0):
+``relu'(0) = 0``, ``leaky_relu'(0) = alpha``, ``prelu'(0) = a``,
+``elu'(0) = alpha``, ``selu'(0) = lambda * alpha``. For the clipped functions
+of :mod:`actlib.derivatives_piecewise` it is not always the left one (ReLU6's
+slope at 6 is 0): see there.
 
 ``step'(x) = 0`` everywhere, by convention: at 0 the step jumps and has no
 derivative (PyTorch's ``torch.heaviside`` has no backward, TensorFlow returns

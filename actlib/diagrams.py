@@ -12,11 +12,13 @@ computation.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .phone_figures import PHONE_WIDTH as PHONE_DIAGRAM_WIDTH
 from .plotting import MAX_FIGURE_WIDTH
 
 EDGE_LABELS = ("weights", "indices", None)
@@ -65,7 +67,7 @@ def _names(names, count: int, default: str, what: str) -> list[str]:
 
 def draw_network(weights, biases=None, *, activations=None, input_names=None, output_names=None,
                  edge_labels: str | None = "weights", ax=None, title: str | None = None,
-                 fmt: str = "{:g}"):
+                 fmt: str = "{:g}", orientation: str = "horizontal"):
     r"""Draw a fully connected network and return the matplotlib ``Axes``.
 
     Layer :math:`k` computes :math:`u^{(k)} = W_k z^{(k-1)} + b_k`, so unit :math:`i` of
@@ -82,6 +84,9 @@ def draw_network(weights, biases=None, *, activations=None, input_names=None, ou
             :math:`x_j` and :math:`y_i`).
         edge_labels: ``"weights"`` (the values, formatted with ``fmt``), ``"indices"``
             (the symbols :math:`w^{(k)}_{ij}`) or None.
+        orientation: ``"horizontal"`` (one column per layer, input on the left) or
+            ``"vertical"`` (one row per layer, input at the top: the figure drawn for a phone's
+            narrow column, see :mod:`actlib.phone_figures`).
 
     Examples:
         >>> import numpy as np
@@ -101,6 +106,8 @@ def draw_network(weights, biases=None, *, activations=None, input_names=None, ou
     activations = _per_layer(activations, layers, "activations")
     if edge_labels not in EDGE_LABELS:
         raise ValueError(f"edge_labels must be one of {EDGE_LABELS}; got {edge_labels!r}")
+    if orientation not in ("horizontal", "vertical"):
+        raise ValueError(f"orientation must be 'horizontal' or 'vertical'; got {orientation!r}")
     if edge_labels == "weights" and matrices[0] is None:
         raise ValueError("edge_labels='weights' needs weight matrices, not layer sizes; "
                          "use edge_labels='indices' or None")
@@ -117,13 +124,19 @@ def draw_network(weights, biases=None, *, activations=None, input_names=None, ou
                 label = {"weights": fmt.format(matrix[i, j]) if matrix is not None else "",
                          "indices": f"$w^{{({k})}}_{{{i + 1}{j + 1}}}$", None: ""}[edge_labels]
                 graph.add_edge((k - 1, j), (k, i), label=label)
-    # One column per layer, unit 1 at the top, each column centred.
-    pos = {(k, i): (float(k), (n - 1) / 2 - i) for k, n in enumerate(sizes) for i in range(n)}
+    vertical = orientation == "vertical"
+    # One column per layer, unit 1 at the top, each column centred (vertical: one row per
+    # layer, input at the top, unit 1 on the left).
+    pos = {(k, i): ((i - (n - 1) / 2, -float(k)) if vertical else (float(k), (n - 1) / 2 - i))
+           for k, n in enumerate(sizes) for i in range(n)}
 
     created = ax is None
     if created:
-        width = min(MAX_FIGURE_WIDTH, 1.9 * len(sizes) + 0.6)
-        _, ax = plt.subplots(figsize=(width, 1.1 * max(sizes) + 1.4))
+        if vertical:
+            figsize = (min(PHONE_DIAGRAM_WIDTH, 1.25 * max(sizes) + 0.4), 1.55 * len(sizes) + 0.3)
+        else:
+            figsize = (min(MAX_FIGURE_WIDTH, 1.9 * len(sizes) + 0.6), 1.1 * max(sizes) + 1.4)
+        _, ax = plt.subplots(figsize=figsize)
     kinds = ["input"] + ["hidden"] * (layers - 1) + ["output"]
     nx.draw_networkx_edges(graph, pos, ax=ax, node_size=1500, arrowsize=12, edge_color="#555555",
                            width=1.2)
@@ -146,9 +159,11 @@ def draw_network(weights, biases=None, *, activations=None, input_names=None, ou
             out_edges = {e: graph.edges[e]["label"] for e in graph.out_edges((k, j))}
             if not out_edges:
                 continue
-            along = 0.25 + 0.5 * (j / (sizes[k] - 1) if sizes[k] > 1 else 0.0)
+            spread = j / (sizes[k] - 1) if sizes[k] > 1 else 0.0
+            # (upright, the labels stay in the first two thirds of each edge, clear of the arrowheads)
+            along = 0.25 + 0.37 * spread if vertical else 0.25 + 0.5 * spread
             nx.draw_networkx_edge_labels(graph, pos, ax=ax, edge_labels=out_edges, label_pos=along,
-                                         font_size=9, rotate=False,
+                                         font_size=10 if vertical else 9, rotate=False,
                                          bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
                                                "alpha": 0.9})
     for k, b in enumerate(biases, start=1):
@@ -156,17 +171,34 @@ def draw_network(weights, biases=None, *, activations=None, input_names=None, ou
             continue
         for i, value in enumerate(np.asarray(b, dtype=float)):
             x, y = pos[(k, i)]
-            ax.annotate(f"b = {fmt.format(value)}", (x, y), xytext=(0, -29), textcoords="offset points",
-                        ha="center", va="top", fontsize=9)
-    # One column per layer at x = 0 .. L: let the columns fill the figure's width.
-    ax.set_xlim(-0.3, layers + 0.3)
-    ax.margins(y=0.22)
+            if vertical:  # beside the unit, where no edge runs
+                ax.annotate(f"b = {fmt.format(value)}", (x, y), xytext=(24, 0), textcoords="offset points",
+                            ha="left", va="center", fontsize=10)
+            else:
+                ax.annotate(f"b = {fmt.format(value)}", (x, y), xytext=(0, -29), textcoords="offset points",
+                            ha="center", va="top", fontsize=9)
+    if vertical:
+        half = (max(sizes) - 1) / 2
+        ax.set_xlim(-half - 0.55, half + 0.9 if any(b is not None for b in biases) else half + 0.55)
+        ax.set_ylim(-layers - 0.45, 0.45)
+    else:  # one column per layer at x = 0 .. L: let the columns fill the figure's width
+        ax.set_xlim(-0.3, layers + 0.3)
+        ax.margins(y=0.22)
     ax.set_axis_off()
     if title:
         ax.set_title(title)
     if created:
         ax.figure.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.9 if title else 0.99)
+        if not vertical:  # the phone shows the same network drawn upright
+            ax.figure.actbook_phone = functools.partial(
+                _phone_network, weights, biases, activations=activations, input_names=input_names,
+                output_names=output_names, edge_labels=edge_labels, title=title, fmt=fmt)
     return ax
+
+
+def _phone_network(*args, **kwargs):
+    """The figure of :func:`draw_network` drawn upright, for a phone (see :mod:`actlib.phone_figures`)."""
+    return draw_network(*args, orientation="vertical", **kwargs).figure
 
 
 def draw_pipeline(stages, *, ax=None, title: str | None = None):
@@ -194,8 +226,10 @@ def draw_pipeline(stages, *, ax=None, title: str | None = None):
             raise ValueError(f"stages[{i}]'s shape must be positive integers; got {shape}")
         rows.append((str(label), " × ".join(str(int(s)) for s in shape)))
 
-    if ax is None:
+    created = ax is None
+    if created:
         _, ax = plt.subplots(figsize=(MAX_FIGURE_WIDTH, 0.75 * len(rows) + 0.4))
+        ax.figure.actbook_phone = functools.partial(_phone_pipeline, rows, title)
     # Top to bottom, so that any number of stages fits the column's width. The boxes are centred
     # on x = 0 and the shapes form a column to their right; where that column goes, and how wide
     # the x range is, follow from the rendered widths of the labels (see _fit_pipeline_columns).
@@ -246,3 +280,22 @@ def _fit_pipeline_columns(ax, boxes, shapes, *, gap_points: float = 14.0, margin
     for t in shapes:
         t.set_x(box_width / 2 + gap)
     ax.set_xlim(centre - half, centre + half)
+
+
+def _phone_pipeline(rows, title):
+    """The pipeline of :func:`draw_pipeline` for a phone: each box holds its label and, under it,
+    its shape, in one column (see :mod:`actlib.phone_figures`)."""
+    fig, ax = plt.subplots(figsize=(PHONE_DIAGRAM_WIDTH, 1.05 * len(rows) + 0.5))
+    for i, (label, shape) in enumerate(rows):
+        y = -1.3 * i
+        ax.text(0.0, y, f"{label}\n{shape}", ha="center", va="center", fontsize=10, linespacing=1.4,
+                bbox={"boxstyle": "round,pad=0.4", "fc": "#e8eef7", "ec": "black"})
+        if i:
+            ax.annotate("", xy=(0.0, y + 0.42), xytext=(0.0, y + 0.88),
+                        arrowprops={"arrowstyle": "-|>", "color": "#555555", "lw": 1.2})
+    ax.set_xlim(-1, 1)
+    ax.set_ylim(-1.3 * (len(rows) - 1) - 0.6, 0.6)
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return fig

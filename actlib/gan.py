@@ -152,7 +152,8 @@ def generator_block(in_channels: int, out_channels: int, kernel_size: int = 4, s
 
     With the defaults (4, 2, 1) the side length doubles; article 001's seed block is
     ``generator_block(nz, ngf * 8, 4, 1, 0)``, which turns a 1 x 1 noise "image" into 4 x 4.
-    The convolution has no bias because BatchNorm's shift would cancel it.
+    The convolution has no bias: BatchNorm subtracts each channel's batch mean, which removes
+    it, and BatchNorm's shift beta plays its role.
 
     Examples:
         >>> block = generator_block(100, 512, 4, 1, 0)
@@ -340,7 +341,7 @@ def discriminator_loss(discriminator: nn.Module, real: torch.Tensor, fake: torch
     With ``D = sigmoid(logit)`` and target ``t``, ``BCE = -t log D - (1 - t) log(1 - D)``,
     averaged over the batch. ``real_label = 0.9`` is *one-sided label smoothing*
     (Salimans et al., 2016): the discriminator is never pushed to be certain that a real
-    image is real, which keeps its logits, and the gradients it sends the generator, moderate.
+    image is real: the best logit on a real image is ``log 9`` rather than ``+inf``.
 
     Examples:
         >>> class Unsure(nn.Module):        # says D = 1/2 (logit 0) for every image
@@ -381,7 +382,7 @@ def _generator_update(discriminator, optimizer, fake) -> tuple[float, float]:
     The loss flows back through the discriminator to the generator, but the discriminator's
     own parameters are held fixed meanwhile (``requires_grad`` off): their gradients, which
     this step would only throw away, are not computed. The generator's gradient is the same
-    to the bit, and a DCGAN step about 6 % faster (``make bench``).
+    to the bit.
     """
     if not fake.requires_grad:
         raise ValueError("fake must come straight from generator(z), not detached or made under torch.no_grad(): "

@@ -77,7 +77,8 @@ def deep_mlp(activation: str, *, depth: int, width: int, in_features: int, out_f
 
     ``depth`` counts the ``nn.Linear`` layers (so there are ``depth - 1`` hidden
     layers of ``width`` units). ``init`` is one of :data:`INITS`: ``"default"``
-    reproduces PyTorch's own ``nn.Linear`` initialisation; ``"xavier"``, ``"he"``
+    draws as PyTorch's own ``nn.Linear`` initialisation does, weights and biases uniform
+    in ``+-1/sqrt(fan_in)`` (a weight variance of ``1/(3 fan_in)``); ``"xavier"``, ``"he"``
     and ``"lecun"`` draw normal weights with variance ``2/(fan_in + fan_out)``,
     ``2/fan_in`` and ``1/fan_in`` and zero biases. The weights depend only on
     ``seed`` (a private ``torch.Generator``), not on the global random state.
@@ -181,8 +182,11 @@ def silent_unit_fraction(model: nn.Sequential, x, *, per_layer: bool = False):
 
     Such a unit never "fires" on this data. For ReLU that also makes it dead (see
     :func:`dead_unit_fraction`); for Leaky ReLU or ELU it is only silent: its
-    derivative on the left is ``alpha`` or ``alpha * exp(u)``, not 0, so gradient
-    still reaches its weights and it can come back. Returns one float over all
+    derivative on the left is ``alpha`` or ``alpha * exp(u)``, not 0 in exact
+    arithmetic, so gradient still reaches its weights and it can come back. In
+    float32, though, ``exp(u)`` is exactly 0 below u = ln(2**-150), about -104: an ELU
+    unit whose pre-activation stays that far left on every sample gets no gradient,
+    and :func:`dead_unit_fraction` counts it as dead. Returns one float over all
     hidden units, or one per hidden layer if ``per_layer``.
     """
     return _fractions([(pre <= 0).all(dim=0) for pre, _ in hidden_outputs(model, x)], per_layer)

@@ -30,23 +30,44 @@ import numpy as np
 from . import network
 from ._validation import integer
 from .activations import softmax
-from .registry import derivative, get
+from .registry import FAMILIES, derivative, get, names
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
-#: The activations of the explorer and the grid of each one's parameter (None: no parameter).
-EXPLORER_PARAMETERS: dict[str, tuple[str, Sequence[float]] | None] = {
-    "sigmoid": None,
-    "tanh": None,
-    "relu": None,
+#: The parameter grid of each explorer activation that has a slider: (actlib's parameter, its values).
+#: Each grid holds actlib's default, where the explorer starts; the other activations show their
+#: defaults only (Hardtanh's two bounds, RReLU's two slopes, the Threshold's value among them).
+PARAMETER_GRIDS: dict[str, tuple[str, Sequence[float]]] = {
     "leaky_relu": ("alpha", (0.0, 0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)),
     "elu": ("alpha", (0.1, 0.25, 0.5, 1.0, 1.5, 2.0)),
-    "selu": None,
     "swish": ("beta", (0.0, 0.5, 1.0, 1.702, 2.0, 5.0, 10.0)),
-    "softplus": None,
-    "gelu": None,
-    "mish": None,
+    "celu": ("alpha", (0.25, 0.5, 1.0, 1.5, 2.0)),
+    "squareplus": ("b", (0.25, 1.0, 4.0, 9.0, 16.0)),
+    "threshold": ("threshold", (-1.0, -0.5, 0.0, 0.5, 1.0)),
+    "softshrink": ("lambd", (0.0, 0.25, 0.5, 1.0, 2.0)),
+    "hardshrink": ("lambd", (0.0, 0.25, 0.5, 1.0, 2.0)),
 }
+
+#: The elementwise activations the explorer leaves out, and why.
+EXPLORER_LEFT_OUT: dict[str, str] = {
+    "step": "its derivative is 0 wherever it exists, so every stack passes a factor of 0",
+    "identity": "its derivative is 1, so every stack passes a factor of exactly 1",
+    "prelu": "its slope is a learned weight; Leaky ReLU's slider shows the same shapes",
+    "exponential": "stacked copies overflow: two layers already reach e**(e**8), beyond float64",
+}
+
+
+def _explorer_activations() -> dict[str, tuple[str, Sequence[float]] | None]:
+    """Every elementwise activation but :data:`EXPLORER_LEFT_OUT`, by family (the registry's
+    :data:`~actlib.registry.FAMILIES`, then the book's order), with its grid or ``None``."""
+    chosen = [name for name in names(elementwise_only=True) if name not in EXPLORER_LEFT_OUT]
+    chosen.sort(key=lambda name: FAMILIES.index(get(name).family))  # (stable: the book's order within)
+    return {name: PARAMETER_GRIDS.get(name) for name in chosen}
+
+
+#: The activations of the explorer, grouped by family, and the grid of each one's parameter
+#: (None: no parameter).
+EXPLORER_PARAMETERS: dict[str, tuple[str, Sequence[float]] | None] = _explorer_activations()
 DEPTHS = (1, 2, 3, 5, 8, 12, 20)
 #: Gradient factors below this are drawn at it (a log axis cannot show 0).
 GRADIENT_FLOOR = 1e-12
@@ -82,8 +103,9 @@ def depth_gradient(name: str, x, depth: int, **params) -> np.ndarray:
 def explorer_data(x=None, depths: Sequence[int] = DEPTHS) -> dict:
     """Every array the activation explorer can show, computed with actlib.
 
-    Returns ``{"x": [...], "depths": [...], "activations": {name: {"title", "parameter",
-    "settings": [{"value", "f", "df", "gradient": {depth: [...]}}]}}}``. Every curve is
+    Returns ``{"x": [...], "depths": [...], "activations": {name: {"title", "family", "parameter",
+    "settings": [{"value", "f", "df", "gradient": {depth: [...]}}]}}}``, the activations in the
+    order of :data:`EXPLORER_PARAMETERS` (by family). Every curve is
     rounded to 4 significant digits (x to 5); ``gradient`` holds the size
     :math:`|dz_D/dx|` of :func:`depth_gradient`, with values below :data:`GRADIENT_FLOOR`
     raised to it.
@@ -102,8 +124,8 @@ def explorer_data(x=None, depths: Sequence[int] = DEPTHS) -> dict:
                 "gradient": {n: _rounded(np.maximum(np.abs(depth_gradient(name, x, n, **params)),
                                                     GRADIENT_FLOOR), 4) for n in depths},
             })
-        out["activations"][name] = {"title": record.title, "parameter": parameter and parameter[0],
-                                    "settings": settings}
+        out["activations"][name] = {"title": record.title, "family": record.family,
+                                    "parameter": parameter and parameter[0], "settings": settings}
     return out
 
 
@@ -132,11 +154,34 @@ def gradient_axis_top(data: dict) -> int:
     return max(1, int(np.ceil(np.log10(largest))))
 
 
+#: The explorer's height and margins, in px: the plots' area between the margins keeps 390 px.
+EXPLORER_HEIGHT = 860
+EXPLORER_MARGIN = {"l": 60, "r": 20, "t": 230, "b": 240}
+#: Where the two sliders start below the plots, as a fraction of the plots' height (390 px): the
+#: depth slider 39 px below, the parameter slider 137 px below, clear of the depth slider's tick
+#: labels (at 390 px the parameter's "alpha = 1" used to sit on them).
+DEPTH_SLIDER_Y = -0.1
+PARAMETER_SLIDER_Y = -0.35
+
+
+def menu_label(entry: dict) -> str:
+    """An activation's entry in the explorer's menu: its title without a parenthesis.
+
+    Examples:
+        >>> menu_label({"family": "classic", "title": "Sigmoid (logistic)"})
+        'Sigmoid'
+    """
+    return entry["title"].split(" (")[0]
+
+
 def activation_explorer(data: dict | None = None, *, start: str = "sigmoid", start_depth: int = 5):
     """The activation explorer: f and f' (top), the size of the gradient factor through D layers (bottom).
 
-    A menu chooses the activation, a slider its parameter (where it has one), a second
-    slider the depth D, and buttons the x range. The bottom panel's log axis runs from
+    Two menus choose the activation: one its family, the other the activation among that
+    family's (:func:`menu_label`); a slider sets its parameter (where it has one), a second
+    slider the depth D, and buttons the x range. Each menu and slider has a name
+    (``"Activation"``, ``"Family"``, ``"Range of x"``, ``"Layers D"``, the parameter's), which
+    the book's keyboard controls read as their accessible names. The bottom panel's log axis runs from
     :data:`GRADIENT_FLOOR` to :func:`gradient_axis_top`. Returns a ``plotly.graph_objects.Figure``.
     """
     import plotly.graph_objects as go
@@ -153,23 +198,26 @@ def activation_explorer(data: dict | None = None, *, start: str = "sigmoid", sta
 
     def depth_slider(entry, setting, active):
         return {
-            "active": active, "currentvalue": {"prefix": "layers D = "}, "pad": {"t": 10, "b": 0},
-            "y": -0.1, "len": 1.0,
+            "name": "Layers D", "active": active, "currentvalue": {"prefix": "layers D = "},
+            "pad": {"t": 10, "b": 0}, "y": DEPTH_SLIDER_Y, "len": 1.0,
             "steps": [{"label": str(n), "method": "restyle",
                        "args": [{"y": [setting["gradient"][n]], "name": f"D = {n}"}, [2]]}
                       for n in depths]}
 
     def parameter_slider(name, entry):
         parameter = entry["parameter"]
+        if parameter is None:  # hidden, and never moved: one step that does nothing (no arrays)
+            steps = [{"label": "-", "method": "skip", "args": []}]
+        else:
+            steps = [{"label": f"{s['value']:g}", "method": "update",
+                      "args": [{"y": [s["f"], s["df"], s["gradient"][start_depth]], "name": names},
+                               {"sliders[0].steps": depth_slider(entry, s, depth_index)["steps"],
+                                "sliders[0].active": depth_index}]}
+                     for s in entry["settings"]]
         return {
-            "active": _default_setting(entry, name), "visible": parameter is not None,
-            "currentvalue": {"prefix": f"{parameter or 'parameter'} = "}, "pad": {"t": 10, "b": 0},
-            "y": -0.26, "len": 1.0,
-            "steps": [{"label": f"{s['value']:g}" if s["value"] is not None else "-", "method": "update",
-                       "args": [{"y": [s["f"], s["df"], s["gradient"][start_depth]], "name": names},
-                                {"sliders[0].steps": depth_slider(entry, s, depth_index)["steps"],
-                                 "sliders[0].active": depth_index}]}
-                      for s in entry["settings"]]}
+            "name": parameter or "Parameter", "active": _default_setting(entry, name),
+            "visible": parameter is not None, "currentvalue": {"prefix": f"{parameter or 'parameter'} = "},
+            "pad": {"t": 10, "b": 0}, "y": PARAMETER_SLIDER_Y, "len": 1.0, "steps": steps}
 
     def select(name):
         entry = data["activations"][name]
@@ -184,22 +232,44 @@ def activation_explorer(data: dict | None = None, *, start: str = "sigmoid", sta
                      1, 1)
     figure.add_trace(go.Scatter(x=x, y=setting["gradient"][start_depth], name=f"D = {start_depth}",
                                 line={"color": "#2ca02c"}), 2, 1)
-    buttons = []
-    for name in data["activations"]:
+
+    def activation_button(name):
         e, s = select(name)
-        buttons.append({"label": e["title"], "method": "update", "args": [
+        return {"label": menu_label(e), "method": "update", "args": [
             {"y": [s["f"], s["df"], s["gradient"][start_depth]], "name": names},
-            {"sliders": [depth_slider(e, s, depth_index), parameter_slider(name, e)]}]})
+            {"sliders": [depth_slider(e, s, depth_index), parameter_slider(name, e)]}]}
+
+    families = {}  # family: its activations, in the order of data["activations"]
+    for name, e in data["activations"].items():
+        families.setdefault(e["family"], []).append(name)
+    start_family = data["activations"][start]["family"]
+
+    def family_button(family):
+        # shows the family's first activation, and puts the family's in the activation menu
+        entries = [activation_button(n) for n in families[family]]
+        trace_update, layout_update = entries[0]["args"]
+        return {"label": family[0].upper() + family[1:], "method": "update", "args": [
+            trace_update, {**layout_update, "updatemenus[0].buttons": entries, "updatemenus[0].active": 0}]}
+
+    menu = {"xanchor": "left", "yanchor": "top", "x": 0, "direction": "down"}
     figure.update_layout(
-        # The menu, then the range buttons, then the legend, stacked above the plots so that
-        # nothing overlaps on a phone (the legend grows upwards when it wraps to a second row,
-        # away from the top panel's title).
-        height=740, margin={"l": 60, "r": 20, "t": 160, "b": 190}, template="simple_white",
+        # Two menus, the family above the activation, then the range buttons, then the legend,
+        # stacked above the plots so that nothing overlaps on a phone (the legend grows
+        # upwards when it wraps to a second row, away from the top panel's title); each menu's
+        # list, the family's members only, fits the figure's height. Below the plots, the two
+        # sliders, far enough apart that the depth slider's tick labels clear the parameter
+        # slider's current value. (The activation menu comes first in the layout, and so first
+        # among the keyboard's controls: choosing a family replaces its entries.)
+        height=EXPLORER_HEIGHT, margin=EXPLORER_MARGIN, template="simple_white",
         font={"size": 13}, showlegend=True,
         legend={"orientation": "h", "y": 1.08, "yanchor": "bottom", "x": 0},
-        updatemenus=[{"buttons": buttons, "active": list(data["activations"]).index(start),
-                      "x": 0, "xanchor": "left", "y": 1.44, "yanchor": "top", "direction": "down"},
-                     {"type": "buttons", "active": 1, "direction": "right", "x": 0, "xanchor": "left", "y": 1.3,
+        updatemenus=[{**menu, "name": "Activation", "y": 1.44,
+                      "buttons": [activation_button(n) for n in families[start_family]],
+                      "active": families[start_family].index(start)},
+                     {**menu, "name": "Family", "y": 1.56, "buttons": [family_button(f) for f in families],
+                      "active": list(families).index(start_family)},
+                     {"name": "Range of x", "type": "buttons", "active": 1, "direction": "right", "x": 0,
+                      "xanchor": "left", "y": 1.3,
                       "yanchor": "top", "buttons": [
                           {"label": f"x ±{r}", "method": "relayout",
                            "args": [{"xaxis.range": [-r, r], "xaxis2.range": [-r, r]}]} for r in (2, 5, 8)]}],
@@ -238,6 +308,11 @@ def softmax_temperature(scores=(1.0, 1.847), labels=("dog", "cat"),
                              "args": [{"y": [probabilities[t]], "text": [probabilities[t]]}]}
                             for t in temperatures]}])
     return figure
+
+
+#: How far below the XOR figure's plot its slider's current value starts, in px: clear of the x
+#: axis's title "x1" (at 40 px the two overlapped on a 390 px phone).
+XOR_SLIDER_PAD = 66
 
 
 def _parameter_label(layer: int, kind: str, index: tuple[int, ...]) -> str:
@@ -286,9 +361,11 @@ def xor_surface(layers, values: Sequence[float] = tuple(range(-15, 16, 5)), *, r
 
     def slider(label):
         own, surfaces = parameters[label]
-        return {"active": values.index(own), "currentvalue": {"prefix": f"{label} = "},
-                "pad": {"t": 40}, "steps": [{"label": f"{v:g}", "method": "restyle", "args": [{"z": [z]}, [0]]}
-                                            for v, z in surfaces.items()]}
+        # (pad: the slider's current value starts 66 px below the plot, under the x axis's title,
+        # which it overlapped at 390 px with 40)
+        return {"name": label, "active": values.index(own), "currentvalue": {"prefix": f"{label} = "},
+                "pad": {"t": XOR_SLIDER_PAD}, "steps": [
+                    {"label": f"{v:g}", "method": "restyle", "args": [{"z": [z]}, [0]]} for v, z in surfaces.items()]}
 
     own_surface = parameters[start][1][parameters[start][0]]
     figure = go.Figure([
@@ -299,10 +376,11 @@ def xor_surface(layers, values: Sequence[float] = tuple(range(-15, 16, 5)), *, r
                            "line": {"color": "black", "width": 2},
                            "symbol": ["circle", "square", "square", "circle"]})])
     figure.update_layout(
-        height=560, template="simple_white", font={"size": 13}, margin={"l": 60, "r": 20, "t": 70, "b": 110},
+        height=600, template="simple_white", font={"size": 13}, margin={"l": 60, "r": 20, "t": 70, "b": 150},
         xaxis={"title": {"text": "x1"}, "constrain": "domain"},
         yaxis={"title": {"text": "x2"}, "scaleanchor": "x"}, showlegend=False,
-        updatemenus=[{"active": list(parameters).index(start), "x": 0, "xanchor": "left", "y": 1.16,
+        updatemenus=[{"name": "Weight or bias", "active": list(parameters).index(start), "x": 0, "xanchor": "left",
+                      "y": 1.16,
                       "yanchor": "top", "buttons": [
                           {"label": label, "method": "update",
                            "args": [{"z": [parameters[label][1][parameters[label][0]]]}, {"sliders": [slider(label)]}]}

@@ -41,7 +41,8 @@ def build_mlp(hidden: Sequence[int] = (100, 100, 100), activation="relu", *, inp
     ``activation`` is anything ``keras.layers.Dense(activation=...)`` accepts (a
     name such as ``"relu"``, or a function). ``dropout > 0`` adds a ``Dropout``
     layer after every hidden layer. ``output_activation=None`` returns logits.
-    With ``seed`` the initial weights are the same on every call.
+    The Dense layers keep Keras's default initial weights (Glorot-uniform kernels,
+    zero biases); with ``seed`` they are the same on every call.
 
     Examples::
 

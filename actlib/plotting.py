@@ -47,7 +47,8 @@ def use_book_style() -> None:
     """Apply the book's matplotlib style (call once per notebook).
 
     In a notebook, figures are also rendered at twice their pixel density ("retina"), so
-    they stay sharp on high-DPI screens while keeping their size on the page.
+    they stay sharp on high-DPI screens while keeping their size on the page, and each is
+    drawn a second time for a phone's column (:mod:`actlib.phone_figures`).
     """
     mpl.rcParams.update(BOOK_STYLE)
     try:
@@ -55,8 +56,12 @@ def use_book_style() -> None:
         from matplotlib_inline.backend_inline import set_matplotlib_formats
     except ImportError:  # plain Python: nothing to configure
         return
-    if get_ipython() is not None:
+    ipython = get_ipython()
+    if ipython is not None:
         set_matplotlib_formats("retina")
+        from . import phone_figures
+
+        phone_figures.register(ipython)  # each figure also drawn for a phone (retina too)
 
 
 def default_grid(low: float = -5.0, high: float = 5.0, num: int = 1001) -> np.ndarray:

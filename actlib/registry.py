@@ -1,9 +1,17 @@
 """The registry: every activation the book teaches, with what the book says about it.
 
 ``get("relu")`` returns an :class:`Activation` record; ``names()`` lists them
-in the book's order; ``derivative("relu", x)`` evaluates a derivative by name.
-The activation zoo chapter renders its table from these records, and later
-chapters take formulas, ranges and the PyTorch and Keras counterparts from here.
+in the book's order; ``derivative("relu", x)`` evaluates a derivative by name, and
+``jvp("softmax", x, v)`` a Jacobian-vector product. The activation zoo chapter
+renders its table from these records, and later chapters take formulas, ranges
+and the PyTorch and Keras counterparts from here.
+
+The machinery is here; the records are data, one module a family or two
+(:mod:`actlib.registry_classic`, :mod:`actlib.registry_rectifiers`,
+:mod:`actlib.registry_piecewise`, :mod:`actlib.registry_output`,
+:mod:`actlib.registry_gated`), loaded on first use. Between them they cover every
+activation in ``torch.nn.modules.activation`` and ``keras.activations``; the few
+names left out are in :data:`UNREGISTERED`, each with its reason.
 
 Examples
 --------
@@ -15,18 +23,18 @@ Examples
 'torch.nn.functional.leaky_relu(x, negative_slope=0.2)'
 >>> record.keras_api.spell("layer", record.parameters())
 'keras.layers.LeakyReLU(negative_slope=0.01)'
+>>> actlib.get("hard_silu").name, actlib.get("hard_silu").family  # PyTorch's and Keras's names work too
+('hardswish', 'hard/piecewise')
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-
-from . import activations as act
-from . import derivatives as der
 
 
 @dataclass(frozen=True)
@@ -114,7 +122,9 @@ class Counterpart:
     * ``layer``, ``layer_kwargs``: the same for the layer class
       (``"torch.nn.GELU"``, ``"keras.layers.ReLU"``), or ``None``;
     * ``string``: the name Keras accepts as ``activation=`` (``Dense(activation="silu")``),
-      given only where Keras's default parameters are actlib's.
+      given only where Keras's default parameters are actlib's;
+    * ``aliases``: other qualified names of the same function (``"keras.activations.swish"``
+      for ``keras.activations.silu``).
 
     Most code calls the :class:`Activation` methods ``torch_function``,
     ``torch_layer``, ``keras_function``, ``keras_layer`` instead, which fill in
@@ -134,6 +144,18 @@ class Counterpart:
     layer: str | None = None
     layer_kwargs: Mapping[str, Any] = field(default_factory=dict)
     string: str | None = None
+    aliases: tuple[str, ...] = ()
+
+    def names_in(self, namespace: str) -> tuple[str, ...]:
+        """The names this counterpart's function, layer and aliases have in ``namespace``.
+
+        ``get("swish").keras_api.names_in("keras.activations")`` is ``("silu", "swish")``.
+        """
+        found = []
+        for qualified in (self.function, self.layer, *self.aliases):
+            if qualified is not None and qualified.rpartition(".")[0] == namespace:
+                found.append(qualified.rpartition(".")[2])
+        return tuple(found)
 
     def _parts(self, kind: str) -> tuple[str, Mapping]:
         if kind not in ("function", "layer"):
@@ -170,15 +192,22 @@ class Counterpart:
 class Activation:
     """One activation function and its facts.
 
-    Read the fields by name: ``name``, ``title``, ``function``, ``derivative``
-    (``None`` where not elementwise), ``formula`` and ``derivative_formula``
-    (LaTeX), ``output_range`` (exact bounds at ``defaults``, to float precision; Maxout, which
-    has no defaults, over all its weights) and ``range_text``, ``used_in``,
-    ``torch`` and ``keras`` (display text for tables), ``defaults`` (actlib's
-    parameters), ``note``, ``parameter_derivatives`` (derivatives with respect to
-    a learned parameter, e.g. PReLU's ``{"slope": ...}``), and the framework
-    counterparts as data: ``torch_api`` and ``keras_api`` (:class:`Counterpart`
-    or ``None``).
+    Read the fields by name: ``name``, ``title``, ``family`` (one of :data:`FAMILIES`),
+    ``function``, ``derivative`` (``None`` where not elementwise), ``jvp`` (the
+    Jacobian-vector product ``jvp(x, v, **params)`` of the ones that act on a whole axis,
+    else ``None``), ``formula`` and ``derivative_formula`` (LaTeX), ``output_range``
+    (exact bounds at ``defaults``, to float precision; Maxout, which has no defaults,
+    over all its weights) and ``range_text``, ``used_in``, ``torch`` and ``keras``
+    (display text for tables), ``defaults`` (actlib's parameters), ``note`` (where the
+    libraries differ), ``initialisation`` (the weight initialisation usually paired with
+    it) and ``gain`` (the ``torch.nn.init.calculate_gain`` argument that applies, or
+    ``None``), ``cost`` (its elementwise work, from actlib's formula), ``kinks``
+    (``{x: derivative}`` at the points where the derivative jumps, at the defaults: the
+    value actlib returns there, PyTorch's autograd's, or for a Keras-only function
+    TensorFlow's), ``parameter_derivatives`` (derivatives with respect to a learned
+    parameter, e.g. PReLU's ``{"slope": ...}``), and the framework counterparts as data:
+    ``torch_api`` and ``keras_api`` (:class:`Counterpart` or ``None``), whose names in
+    ``torch.nn`` and ``keras.activations`` are ``torch_names`` and ``keras_names``.
 
     To get the frameworks' version of an activation, call
     ``record.torch_function(**params)`` (a callable on tensors),
@@ -201,8 +230,10 @@ class Activation:
 
     name: str
     title: str
+    family: str  # one of FAMILIES
     function: Callable
     derivative: Callable | None  # None where the function is not elementwise
+    jvp: Callable | None = None  # jvp(x, v, **params), for the functions of a whole axis
     formula: str  # LaTeX
     derivative_formula: str  # LaTeX
     output_range: tuple[float, float]  # exact bounds at the defaults (to float precision)
@@ -210,15 +241,33 @@ class Activation:
     used_in: str
     torch: str  # display text
     keras: str  # display text
+    initialisation: str  # e.g. "He (Kaiming)"
+    gain: str | None  # the torch.nn.init.calculate_gain argument, or None where it has none
+    cost: str  # elementwise work, e.g. "1 exp, 1 log1p"
     defaults: dict = field(default_factory=dict)
     note: str = ""
+    kinks: Mapping[float, float] = field(default_factory=dict)  # x -> actlib's derivative there
     torch_api: Counterpart | None = None
     keras_api: Counterpart | None = None
     parameter_derivatives: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        if self.family not in FAMILIES:
+            raise ValueError(f"{self.name}: family must be one of {FAMILIES}; got {self.family!r}")
+
     @property
     def elementwise(self) -> bool:
         return self.derivative is not None
+
+    @property
+    def torch_names(self) -> tuple[str, ...]:
+        """Its names in ``torch.nn`` (where ``torch.nn.modules.activation``'s classes live), e.g. ``("ReLU",)``."""
+        return () if self.torch_api is None else self.torch_api.names_in("torch.nn")
+
+    @property
+    def keras_names(self) -> tuple[str, ...]:
+        """Its names in ``keras.activations``, e.g. ``("silu", "swish")``."""
+        return () if self.keras_api is None else self.keras_api.names_in("keras.activations")
 
     def __call__(self, x, *args, **params):
         return self.function(x, *args, **params)
@@ -273,263 +322,78 @@ class Activation:
 
 
 INF = math.inf
-_LAMBDA, _ALPHA = act.SELU_SCALE, act.SELU_ALPHA
-_F, _KA, _KL = "torch.nn.functional", "keras.activations", "keras.layers"
+
+#: The families of the zoo's table, in the order the records after the book's own follow.
+FAMILIES = ("classic", "rectifier", "smooth rectifier", "hard/piecewise", "shrinkage", "gated",
+            "output/normalising")
+
+#: The activations of the chapters, in the order the book introduces them; every other
+#: record follows them, by family (:data:`FAMILIES`), in its module's order.
+BOOK_ORDER = ("step", "identity", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "elu", "selu", "swish",
+              "softplus", "gelu", "mish", "maxout", "softmax")
+
+#: The modules that hold the records.
+RECORD_MODULES = ("registry_classic", "registry_rectifiers", "registry_piecewise", "registry_gated",
+                  "registry_output")
+
+#: The names in the libraries' lists of activations that no record stands for, and why.
+UNREGISTERED = {
+    "torch.nn.modules.activation": {
+        "MultiheadAttention": "attention, not an activation: it lives in the activations module for "
+                              "historical reasons (it mixes tokens with learned projections)",
+        "Softmax2d": "a layout variant of softmax: the softmax over the channels of each pixel, "
+                     "nn.Softmax(dim=-3) on a (C, H, W) or (N, C, H, W) input",
+    },
+    "keras.activations": {
+        "get": "a utility: looks an activation up by name",
+        "serialize": "a utility: an activation to its config",
+        "deserialize": "a utility: a config back to an activation",
+    },
+}
+
+#: Other names :func:`get` accepts besides the records' own and their PyTorch and Keras names.
+_ALIASES = {"heaviside": "step", "logistic": "sigmoid"}
 
 
-def _torch(function=None, layer=None, kwargs=None, layer_kwargs=None) -> Counterpart:
+def torch_counterpart(function=None, layer=None, kwargs=None, layer_kwargs=None) -> Counterpart:
     """A PyTorch counterpart; the layer takes the function's keywords unless told otherwise."""
     kwargs = kwargs or {}
     return Counterpart(function, kwargs, layer, kwargs if layer_kwargs is None else layer_kwargs)
 
 
-def _keras(function=None, layer=None, kwargs=None, string=None, layer_kwargs=None) -> Counterpart:
-    """A Keras counterpart, built like :func:`_torch`, plus the ``activation=`` string."""
+def keras_counterpart(function=None, layer=None, kwargs=None, string=None, layer_kwargs=None,
+                      aliases=()) -> Counterpart:
+    """A Keras counterpart, built like :func:`torch_counterpart`, plus the ``activation=`` string and aliases."""
     kwargs = kwargs or {}
-    return Counterpart(function, kwargs, layer, kwargs if layer_kwargs is None else layer_kwargs, string)
+    return Counterpart(function, kwargs, layer, kwargs if layer_kwargs is None else layer_kwargs, string,
+                       tuple(aliases))
 
 
-_ACTIVATIONS = [
-    Activation(
-        name="step",
-        title="Step (Heaviside)",
-        function=act.step,
-        derivative=der.d_step,
-        formula=r"1 \text{ if } x > 0 \text{ else } 0",
-        derivative_formula=r"0 \;(x \neq 0)",
-        output_range=(0.0, 1.0),
-        range_text="{0, 1}",
-        used_in="the original perceptron; not trainable by gradient descent",
-        torch="torch.heaviside(x, x.new_tensor(0.))",
-        keras="keras.ops.heaviside(x, 0.0)",
-        note="Derivative is 0 almost everywhere, so no gradient flows.",
-        torch_api=_torch("torch.heaviside", kwargs={"values": InputDtypeTensor(0.0)}),
-        keras_api=_keras("keras.ops.heaviside", kwargs={"x2": 0.0})),
-    Activation(
-        name="identity",
-        title="Identity (linear)",
-        function=act.identity,
-        derivative=der.d_identity,
-        formula="x",
-        derivative_formula="1",
-        output_range=(-INF, INF),
-        range_text="(-inf, inf)",
-        used_in="output layer for regression",
-        torch="nn.Identity()",
-        keras="'linear' / keras.activations.linear",
-        torch_api=_torch(layer="torch.nn.Identity"),
-        keras_api=_keras(f"{_KA}.linear", f"{_KL}.Identity", string="linear")),
-    Activation(
-        name="sigmoid",
-        title="Sigmoid (logistic)",
-        function=act.sigmoid,
-        derivative=der.d_sigmoid,
-        formula=r"\frac{1}{1 + e^{-x}}",
-        derivative_formula=r"\sigma(x)\,(1 - \sigma(x)) \le \tfrac14",
-        output_range=(0.0, 1.0),
-        range_text="(0, 1)",
-        used_in="binary-classification output; gates inside LSTM/GRU cells",
-        torch="nn.Sigmoid() / torch.sigmoid",
-        keras="'sigmoid' / keras.activations.sigmoid",
-        note="Derivative at most 0.25: each sigmoid layer multiplies a gradient by at most 0.25 "
-             "times its weights, so with moderate weights gradients shrink through many sigmoid layers.",
-        torch_api=_torch("torch.sigmoid", "torch.nn.Sigmoid"),
-        keras_api=_keras(f"{_KA}.sigmoid", string="sigmoid")),
-    Activation(
-        name="tanh",
-        title="Hyperbolic tangent",
-        function=act.tanh,
-        derivative=der.d_tanh,
-        formula=r"\frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}",
-        derivative_formula=r"1 - \tanh^2(x)",
-        output_range=(-1.0, 1.0),
-        range_text="(-1, 1)",
-        used_in="zero-centred hidden layers; inside LSTM and GRU cells; GAN generator output",
-        torch="nn.Tanh() / torch.tanh",
-        keras="'tanh' / keras.activations.tanh",
-        torch_api=_torch("torch.tanh", "torch.nn.Tanh"),
-        keras_api=_keras(f"{_KA}.tanh", string="tanh")),
-    Activation(
-        name="relu",
-        title="ReLU",
-        function=act.relu,
-        derivative=der.d_relu,
-        formula=r"\max(0, x)",
-        derivative_formula=r"1 \;(x > 0), \; 0 \;(x \le 0)",
-        output_range=(0.0, INF),
-        range_text="[0, inf)",
-        used_in="default for hidden layers (MLPs, CNNs)",
-        torch="nn.ReLU(inplace=False) / F.relu",
-        keras="'relu' / keras.activations.relu",
-        note="Units stuck at negative inputs get zero gradient ('dead ReLU').",
-        torch_api=_torch(f"{_F}.relu", "torch.nn.ReLU"),
-        keras_api=_keras(f"{_KA}.relu", f"{_KL}.ReLU", string="relu")),
-    Activation(
-        name="leaky_relu",
-        title="Leaky ReLU",
-        function=act.leaky_relu,
-        derivative=der.d_leaky_relu,
-        formula=r"\max(0, x) + \alpha \min(0, x)",
-        derivative_formula=r"1 \;(x > 0), \; \alpha \;(x \le 0)",
-        output_range=(-INF, INF),
-        range_text="(-inf, inf)",
-        used_in="hidden layers where dead ReLUs hurt; GAN discriminators (alpha = 0.2)",
-        torch="nn.LeakyReLU(negative_slope=0.01)",
-        keras="layers.LeakyReLU(negative_slope=0.3) / keras.activations.leaky_relu(negative_slope=0.2)",
-        defaults={"alpha": 0.01},
-        note="Defaults differ: PyTorch 0.01, Keras layer 0.3, Keras function 0.2, DCGAN 0.2. "
-             "nn.LeakyReLU(True) sets the slope to 1.0, not inplace.",
-        torch_api=_torch(f"{_F}.leaky_relu", "torch.nn.LeakyReLU", {"negative_slope": Param("alpha")}),
-        keras_api=_keras(f"{_KA}.leaky_relu", f"{_KL}.LeakyReLU", {"negative_slope": Param("alpha")})),
-    Activation(
-        name="prelu",
-        title="PReLU",
-        function=act.prelu,
-        derivative=der.d_prelu,
-        formula=r"\max(0, x) + a \min(0, x)",
-        derivative_formula=r"1 \;(x > 0), \; a \;(x \le 0)",
-        output_range=(-INF, INF),
-        range_text="(-inf, inf)",
-        used_in="hidden layers of deep CNNs (He et al. 2015); the slope a is learned",
-        torch="nn.PReLU(num_parameters=1, init=0.25) / F.prelu(x, weight)",
-        keras="layers.PReLU(alpha_initializer=Constant(0.25))",
-        defaults={"slope": 0.25},
-        note="The slope a is a weight: trained with the network, starting at 0.25. "
-             "Its gradient is min(0, x) (actlib.prelu_slope_derivative).",
-        torch_api=_torch(f"{_F}.prelu", "torch.nn.PReLU",
-                         kwargs={"weight": InputDtypeTensor(Param("slope"))},
-                         layer_kwargs={"num_parameters": 1, "init": Param("slope")}),
-        keras_api=_keras(layer=f"{_KL}.PReLU", layer_kwargs={
-            "alpha_initializer": {"class_name": "Constant", "config": {"value": Param("slope")}}}),
-        parameter_derivatives={"slope": der.prelu_slope_derivative}),
-    Activation(
-        name="elu",
-        title="ELU",
-        function=act.elu,
-        derivative=der.d_elu,
-        formula=r"\max(0, x) + \alpha\,(e^{\min(0, x)} - 1)",
-        derivative_formula=r"1 \;(x > 0), \; \alpha e^{x} \;(x \le 0)",
-        output_range=(-1.0, INF),
-        range_text="(-alpha, inf)",
-        used_in="hidden layers; negative outputs push mean activations towards 0",
-        torch="nn.ELU(alpha=1.0)",
-        keras="'elu' / keras.activations.elu(alpha=1.0)",
-        defaults={"alpha": 1.0},
-        torch_api=_torch(f"{_F}.elu", "torch.nn.ELU", {"alpha": Param("alpha")}),
-        keras_api=_keras(f"{_KA}.elu", f"{_KL}.ELU", {"alpha": Param("alpha")}, string="elu")),
-    Activation(
-        name="selu",
-        title="SELU",
-        function=act.selu,
-        derivative=der.d_selu,
-        formula=r"\lambda\,\mathrm{ELU}(x; \alpha), \; \lambda \approx 1.0507, \alpha \approx 1.6733",
-        derivative_formula=r"\lambda \;(x > 0), \; \lambda \alpha e^{x} \;(x \le 0)",
-        output_range=(-_LAMBDA * _ALPHA, INF),
-        range_text="(-1.7581, inf)",
-        used_in="self-normalising MLPs (with LeCun-normal init and AlphaDropout)",
-        torch="nn.SELU()",
-        keras="'selu' / keras.activations.selu",
-        torch_api=_torch(f"{_F}.selu", "torch.nn.SELU"),
-        keras_api=_keras(f"{_KA}.selu", string="selu")),
-    Activation(
-        name="swish",
-        title="Swish / SiLU",
-        function=act.swish,
-        derivative=der.d_swish,
-        formula=r"x\,\sigma(\beta x)",
-        derivative_formula=r"\sigma(\beta x) + \beta x\,\sigma(\beta x)(1 - \sigma(\beta x))",
-        output_range=(-0.2784645427610738, INF),
-        range_text="[-0.2785, inf)",
-        used_in="hidden layers of modern CNNs (EfficientNet)",
-        torch="nn.SiLU() (beta = 1)",
-        keras="'silu' or 'swish' / keras.activations.silu",
-        defaults={"beta": 1.0},
-        note="Minimum -0.2785 at x = -1.2785 for beta = 1.",
-        torch_api=_torch(f"{_F}.silu", "torch.nn.SiLU"),
-        keras_api=_keras(f"{_KA}.silu", string="silu")),
-    Activation(
-        name="softplus",
-        title="Softplus",
-        function=act.softplus,
-        derivative=der.d_softplus,
-        formula=r"\log(1 + e^{x})",
-        derivative_formula=r"\sigma(x)",
-        output_range=(0.0, INF),
-        range_text="(0, inf)",
-        used_in="outputs that must be positive (scales, rates, variances); smooth ReLU",
-        torch="nn.Softplus(beta=1.0, threshold=20.0)",
-        keras="'softplus' / keras.activations.softplus",
-        torch_api=_torch(f"{_F}.softplus", "torch.nn.Softplus"),
-        keras_api=_keras(f"{_KA}.softplus", string="softplus")),
-    Activation(
-        name="gelu",
-        title="GELU",
-        function=act.gelu,
-        derivative=der.d_gelu,
-        formula=r"x\,\Phi(x) = \tfrac{x}{2}\bigl(1 + \mathrm{erf}(x/\sqrt{2})\bigr)",
-        derivative_formula=r"\Phi(x) + x\,\varphi(x)",
-        output_range=(-0.16997120747990366, INF),
-        range_text="[-0.1700, inf)",
-        used_in="transformers (BERT, GPT) hidden layers",
-        torch="nn.GELU(approximate='none')",
-        keras="'gelu' / keras.activations.gelu(approximate=False)",
-        defaults={"approximate": False},
-        note="keras.activations.gelu and 'gelu' default to approximate=False (as tf.keras has since "
-             "TF 2.4); keras.ops.gelu defaults to approximate=True. GPT-2 used the tanh form.",
-        torch_api=_torch(f"{_F}.gelu", "torch.nn.GELU",
-                         {"approximate": Param("approximate", {False: "none", True: "tanh"})}),
-        keras_api=_keras(f"{_KA}.gelu", kwargs={"approximate": Param("approximate")}, string="gelu")),
-    Activation(
-        name="mish",
-        title="Mish",
-        function=act.mish,
-        derivative=der.d_mish,
-        formula=r"x \tanh(\mathrm{softplus}(x))",
-        derivative_formula=r"\tanh(\mathrm{sp}(x)) + x\,\sigma(x)\,(1 - \tanh^2(\mathrm{sp}(x)))",
-        output_range=(-0.30884341301725043, INF),
-        range_text="[-0.3088, inf)",
-        used_in="hidden layers of some detectors (YOLOv4)",
-        torch="nn.Mish()",
-        keras="'mish' / keras.activations.mish",
-        torch_api=_torch(f"{_F}.mish", "torch.nn.Mish"),
-        keras_api=_keras(f"{_KA}.mish", string="mish")),
-    Activation(
-        name="maxout",
-        title="Maxout",
-        function=act.maxout,
-        derivative=None,
-        formula=r"\max_{i=1..k} (\mathbf{w}_i^\top \mathbf{x} + b_i)",
-        derivative_formula=r"\text{gradient flows to the winning piece}",
-        output_range=(-INF, INF),
-        range_text="(-inf, inf)",
-        used_in="hidden layers with dropout (2013); learns a convex piecewise-linear activation",
-        torch="none (max over a Linear layer's k groups)",
-        keras="none (max over a Dense layer's k groups)",
-        note="Not 'the maximum of the inputs' (article 001's formula; its later summary has it right): "
-             "the maximum of k learned affine functions."),
-    Activation(
-        name="softmax",
-        title="Softmax",
-        function=act.softmax,
-        derivative=None,
-        formula=r"\frac{e^{x_i}}{\sum_j e^{x_j}}",
-        derivative_formula=r"s_i(\delta_{ij} - s_j) \;(\text{a Jacobian})",
-        output_range=(0.0, 1.0),
-        range_text="(0, 1), sums to 1",
-        used_in="multi-class output layer (probabilities over classes)",
-        torch="nn.Softmax(dim=-1) / F.softmax",
-        keras="'softmax' / keras.activations.softmax(axis=-1)",
-        defaults={"axis": -1},
-        torch_api=_torch(f"{_F}.softmax", "torch.nn.Softmax", {"dim": Param("axis")}),
-        keras_api=_keras(f"{_KA}.softmax", f"{_KL}.Softmax", {"axis": Param("axis")}, string="softmax")),
-]
+@functools.cache
+def _registry() -> tuple[tuple[Activation, ...], dict[str, Activation]]:
+    """The records in the book's order, and every name :func:`get` accepts (lower case) -> record.
 
-_BY_NAME = {a.name: a for a in _ACTIVATIONS}
-_ALIASES = {"silu": "swish", "linear": "identity", "heaviside": "step", "logistic": "sigmoid"}
+    Loaded on first use: the record modules import this module's machinery.
+    """
+    records = [record for module in RECORD_MODULES
+               for record in importlib.import_module(f"{__package__}.{module}").RECORDS]
+    by_name = {record.name: record for record in records}
+    assert len(by_name) == len(records), "two records share a name"
+    book = [by_name[name] for name in BOOK_ORDER]
+    rest = sorted((r for r in records if r.name not in BOOK_ORDER), key=lambda r: FAMILIES.index(r.family))
+    ordered = (*book, *rest)
+    lookup = {alias: by_name[target] for alias, target in _ALIASES.items()}
+    for record in ordered:
+        for name in (record.name, *record.torch_names, *record.keras_names):
+            assert lookup.setdefault(name.lower(), record) is record, f"{name} names two records"
+    return ordered, lookup
 
 
-def names(elementwise_only: bool = False) -> list[str]:
+def names(elementwise_only: bool = False, *, chapters_only: bool = False) -> list[str]:
     """Names of the registered activations, in the book's order.
+
+    ``chapters_only`` keeps the activations the chapters teach (:data:`BOOK_ORDER`); the
+    others are the zoo's, which shows every activation PyTorch and Keras ship.
 
     Examples
     --------
@@ -537,15 +401,21 @@ def names(elementwise_only: bool = False) -> list[str]:
     ['step', 'identity', 'sigmoid', 'tanh']
     >>> "softmax" in names(elementwise_only=True)
     False
+    >>> len(names(chapters_only=True)), "relu6" in names(chapters_only=True)
+    (15, False)
     """
-    return [a.name for a in _ACTIVATIONS if a.elementwise or not elementwise_only]
+    if not isinstance(elementwise_only, bool) or not isinstance(chapters_only, bool):
+        raise TypeError("elementwise_only and chapters_only must be True or False")
+    return [a.name for a in _registry()[0]
+            if (a.elementwise or not elementwise_only) and (a.name in BOOK_ORDER or not chapters_only)]
 
 
 def get(name: str) -> Activation:
-    """The :class:`Activation` record for ``name`` (aliases: silu, linear, heaviside, logistic).
+    """The :class:`Activation` record for ``name``, or for its PyTorch or Keras name.
 
-    Like ``keras.activations.get`` (a name in, the object out), but case-insensitive;
-    ``ValueError`` lists the known names.
+    Like ``keras.activations.get`` (a name in, the object out), but case-insensitive, and
+    PyTorch's and Keras's names work too (``"SiLU"``, ``"hard_silu"``, ``"linear"``), as do
+    ``"heaviside"`` and ``"logistic"``; ``ValueError`` lists the known names.
 
     Examples
     --------
@@ -556,10 +426,10 @@ def get(name: str) -> Activation:
     """
     if not isinstance(name, str):
         raise TypeError(f"name must be a string such as 'relu'; got {type(name).__name__}")
-    key = _ALIASES.get(name.lower(), name.lower())
-    if key not in _BY_NAME:
+    lookup = _registry()[1]
+    if name.lower() not in lookup:
         raise ValueError(f"unknown activation {name!r}; known: {', '.join(names())}")
-    return _BY_NAME[key]
+    return lookup[name.lower()]
 
 
 def derivative(name: str, x, **params):
@@ -567,7 +437,8 @@ def derivative(name: str, x, **params):
 
     ``params`` are the activation's own (see ``get(name).defaults``). For the
     derivative with respect to a learned parameter use
-    ``get(name).parameter_derivatives`` (PReLU's slope).
+    ``get(name).parameter_derivatives`` (PReLU's slope); for the activations of a
+    whole axis, :func:`jvp`.
 
     Examples
     --------
@@ -578,6 +449,26 @@ def derivative(name: str, x, **params):
     """
     record = get(name)
     if record.derivative is None:
-        raise ValueError(f"{record.name} is not elementwise, so it has no scalar derivative; "
+        raise ValueError(f"{record.name} is not elementwise, so it has no scalar derivative; use jvp; "
                          f"elementwise ones: {', '.join(names(elementwise_only=True))}")
     return record.derivative(x, **record.parameters(**params))
+
+
+def jvp(name: str, x, v, **params):
+    """Jacobian-vector product :math:`J(x)\\,v` of the activation ``name``, which acts on a whole axis.
+
+    Examples
+    --------
+    >>> jvp("softmax", [0.0, 0.0], [1.0, 0.0])
+    array([ 0.25, -0.25])
+    >>> jvp("relu", [1.0], [1.0])
+    Traceback (most recent call last):
+    ...
+    ValueError: relu is elementwise: its Jacobian is diagonal; use derivative(name, x) * v
+    """
+    record = get(name)
+    if record.jvp is None:
+        why = "is elementwise: its Jacobian is diagonal; use derivative(name, x) * v" if record.elementwise \
+            else "has no Jacobian-vector product in actlib"
+        raise ValueError(f"{record.name} {why}")
+    return record.jvp(x, v, **record.parameters(**params))

@@ -27,6 +27,12 @@ EXACT = {
     "softplus": _softplus,
     "gelu": lambda x: x * mp.ncdf(x),
     "mish": lambda x: x * mp.tanh(_softplus(x)),
+    "celu": lambda x: x if x > 0 else mp.expm1(x),
+    "logsigmoid": lambda x: -_softplus(-x),
+    "softsign": lambda x: x / (1 + abs(x)),
+    "tanhshrink": lambda x: x - mp.tanh(x),  # 40 digits: enough for the cancellation down to |x| = 1e-8
+    "squareplus": lambda x: (x + mp.sqrt(x * x + 4)) / 2,
+    "exponential": mp.exp,
 }
 
 EXACT_DERIVATIVE = {
@@ -37,6 +43,12 @@ EXACT_DERIVATIVE = {
     "softplus": _sigmoid,
     "gelu": lambda x: mp.ncdf(x) + x * mp.npdf(x),
     "mish": lambda x: mp.diff(lambda t: t * mp.tanh(_softplus(t)), x),
+    "celu": lambda x: mp.mpf(1) if x > 0 else mp.exp(x),
+    "logsigmoid": lambda x: _sigmoid(-x),
+    "softsign": lambda x: 1 / (1 + abs(x)) ** 2,
+    "tanhshrink": lambda x: mp.tanh(x) ** 2,
+    "squareplus": lambda x: (1 + x / mp.sqrt(x * x + 4)) / 2,
+    "exponential": mp.exp,
 }
 
 

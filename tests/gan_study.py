@@ -1,14 +1,21 @@
 """Chapter 7's ReLU-vs-LeakyReLU experiment, longer and over more seeds than the notebook can afford.
 
-Run: ``.venv/bin/python -m tests.gan_study`` (about 10 minutes on one idle core). It writes
+Run: ``.venv/bin/python -m tests.gan_study`` (about 10 minutes on one idle core; the file
+records the run's own time as ``about.minutes``, which the chapter quotes). It writes
 ``chapters/data/gan_study.json``, which chapter 7 reads: the chapter quotes one run of this
 script. Options: ``--seeds 0 1 2 3``, ``--steps 600 1500`` (the step counts at which each run is
-scored), ``--out PATH``.
+scored), ``--out PATH``. The chapter's text, and its study figure's caption and alt text (which
+glue cannot reach), describe seeds 0 to 3 at 600 and 1,500 steps, and a hidden cell asserts
+that the file holds exactly those: after a run with other options, reword the chapter.
 
 Each run uses the chapter's recipe: ``Generator(64, 32)``, ``Discriminator(16)`` with the
 activation under test, Adam with learning rate 2e-3, ``real_label=0.9``, batches of 64, one CPU
 thread, and the chapter's judge (``mnist_classifier`` trained for three passes), scoring 1,000
-samples of the same noise.
+samples of the same noise. A run with seed ``s`` starts from the weights ``torch.manual_seed(s)``
+gives, as the chapter's runs do, and draws the batches and noise of its stretch ``k`` of steps
+(``k = 0`` up to the first step count, 1 up to the second) from seed ``10 * s + k``. So the
+seed-0 runs draw the same batches and noise as the chapter's runs with seed 0, while seeds 1
+and 2 share only their initial weights with the chapter's runs of those seeds.
 """
 
 from __future__ import annotations

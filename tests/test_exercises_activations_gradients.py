@@ -227,8 +227,13 @@ def test_swish_minimum_wrong():
         actlib.check("zoo-swish-minimum", _stub)
 
 
+# Unbounded below at actlib's defaults (Maxout: for some weights), found by hand from the formulas.
+UNBOUNDED_BELOW = {"identity", "leaky_relu", "prelu", "maxout", "rrelu", "softshrink", "hardshrink", "tanhshrink",
+                   "glu", "swiglu", "geglu", "reglu", "log_softmax", "logsigmoid"}
+
+
 def test_bounded_below_counts_prelu_as_unbounded(capsys):
-    right = set(actlib.names()) - {"identity", "leaky_relu", "prelu", "maxout"}
+    right = set(actlib.names()) - UNBOUNDED_BELOW
     _correct("zoo-bounded-below", right, capsys)
     with pytest.raises(IncorrectAnswer, match=r"\['prelu'\] can go to -infinity at actlib's default parameters: "):
         actlib.check("zoo-bounded-below", right | {"prelu"})
@@ -361,3 +366,51 @@ def test_deep_sigmoid_wrong():
         actlib.check("gradients-deep-sigmoid", lambda seed: trained)
     with pytest.raises(NotAnswered):
         actlib.check("gradients-deep-sigmoid", _stub)
+
+
+# --- zoo-hardswish-gap (the zoo's second hard exercise) ----------------------------------------
+# (proposed for tests/test_exercises_activations_gradients.py, beside zoo-swish-minimum)
+
+
+
+EXACT = 3 / (1 + math.exp(3))  # the largest gap, at x = -3 and 3
+
+
+def test_hardswish_gap_right(capsys):
+    actlib.check("zoo-hardswish-gap", {"gap": EXACT, "at": [3.0, -3.0], "cost_ratio": 1.7})
+    out = capsys.readouterr().out
+    assert out.startswith("Correct (zoo-hardswish-gap).") and "does not judge cost_ratio" in out
+    # NumPy numbers and arrays are answers too
+    actlib.check("zoo-hardswish-gap", {"gap": np.float64(EXACT), "at": np.array([-3, 3]),
+                                       "cost_ratio": np.float64(60.0)})
+    # the book's numbers are actlib's: the gap at +-3 is the exact value, and nothing on a grid is larger
+    x = np.linspace(-12, 12, 240_001)
+    assert np.abs(actlib.swish(x) - actlib.hardswish(x)).max() <= EXACT * (1 + 1e-15)
+    assert np.allclose(np.abs(actlib.swish(np.array([-3.0, 3.0])) - actlib.hardswish(np.array([-3.0, 3.0]))),
+                       EXACT, rtol=1e-15)
+
+
+def test_hardswish_gap_wrong():
+    def check(**answer):
+        actlib.check("zoo-hardswish-gap", {"gap": EXACT, "at": [-3.0, 3.0], "cost_ratio": 2.0, **answer})
+
+    with pytest.raises(IncorrectAnswer, match="largest gap with Swish above hard-swish"):
+        check(gap=0.10578)  # the positive bump inside (0, 3)
+    with pytest.raises(IncorrectAnswer, match="a grid is not enough"):
+        check(gap=0.14227)
+    with pytest.raises(IncorrectAnswer, match="is not the largest"):
+        check(gap=0.5)
+    with pytest.raises(IncorrectAnswer, match="even function"):
+        check(at=[3.0])
+    with pytest.raises(IncorrectAnswer, match="not the x where"):
+        check(at=[-1.7, 1.7])
+    with pytest.raises(IncorrectAnswer, match="positive number"):
+        check(cost_ratio=-1.0)
+    with pytest.raises(IncorrectAnswer, match="positive number"):
+        check(cost_ratio=float("nan"))
+    with pytest.raises(IncorrectAnswer, match=r"answer with a dict .*got the keys \['gap'\]"):
+        actlib.check("zoo-hardswish-gap", {"gap": EXACT})
+    with pytest.raises(IncorrectAnswer, match="answer with a dict"):
+        actlib.check("zoo-hardswish-gap", [EXACT, [-3, 3], 2.0])
+    with pytest.raises(NotAnswered):
+        actlib.check("zoo-hardswish-gap", None)

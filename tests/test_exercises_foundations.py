@@ -1,6 +1,8 @@
 """The self-checks of chapters 1, 2 and 4: each accepts the book's answer, rejects a wrong one
 with a helpful message, and reports a stub as not answered."""
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -51,8 +53,10 @@ def test_perceptron_majority(capsys):
 
 
 def _train_from_zero(inputs, targets):
-    """The perceptron rule of chapter 1 from zero with rate 1, taking the inputs in the given order."""
-    w, b = np.zeros(inputs.shape[1]), 0.0
+    """The perceptron rule of chapter 1 from zero with rate 1, taking the inputs in the given order.
+
+    Returns the weights, the bias and the number of updates."""
+    w, b, updates = np.zeros(inputs.shape[1]), 0.0, 0
     for _ in range(100):
         mistakes = 0
         for x, t in zip(inputs, targets, strict=True):
@@ -60,7 +64,8 @@ def _train_from_zero(inputs, targets):
             if y != t:
                 w, b, mistakes = w + (t - y) * x, b + (t - y), mistakes + 1
         if mistakes == 0:
-            return w, b
+            return w, b, updates
+        updates += mistakes
     raise AssertionError("no mistake-free epoch")
 
 
@@ -73,7 +78,7 @@ def test_perceptron_majority_message_is_true(capsys):
     from actlib.exercises.perceptron import INPUTS_3
 
     targets = (INPUTS_3.sum(axis=1) >= 2).astype(float)
-    w, b = _train_from_zero(INPUTS_3, targets)
+    w, b, _ = _train_from_zero(INPUTS_3, targets)
     assert w.tolist() == [1.0, 1.0, 1.0] and b == -1.0
     on_plane = [tuple(int(v) for v in x) for x in INPUTS_3 if x @ w + b == 0]
     assert on_plane == [(0, 0, 1), (0, 1, 0), (1, 0, 0)]
@@ -82,7 +87,7 @@ def test_perceptron_majority_message_is_true(capsys):
     assert "in truth-table order (itertools.product) at w = (1, 1, 1), b = -1, with the three inputs " \
            "that hold a single 1" in out, out
     by_ones = np.argsort(INPUTS_3.sum(axis=1), kind="stable")
-    w, b = _train_from_zero(INPUTS_3[by_ones], targets[by_ones])
+    w, b, _ = _train_from_zero(INPUTS_3[by_ones], targets[by_ones])
     assert w.tolist() == [2.0, 2.0, 1.0] and b == -2.0
     actlib.check("perceptron-majority", (w, b))
     out = capsys.readouterr().out
@@ -104,6 +109,30 @@ def test_perceptron_separable():
         actlib.check("perceptron-separable", {"AND", "IMPLIES"})
     with pytest.raises(IncorrectAnswer, match="answer with a set of gate names"):
         actlib.check("perceptron-separable", "AND")
+
+
+def test_perceptron_separable_message_is_true(capsys):
+    # The message: "Of the 16 Boolean functions of two inputs, only XOR and XNOR are not linearly
+    # separable". A truth table t is separable when some (w1, w2, b) has s (w . x + b) >= 1 on every
+    # corner (s = 2t - 1), a linear feasibility problem; a message naming a third function, or
+    # only one, would fail.
+    from scipy.optimize import linprog
+
+    from actlib.exercises.perceptron import GATES, INPUTS_2
+
+    folded = np.column_stack([INPUTS_2, np.ones(len(INPUTS_2))])
+    inseparable = []
+    for table in itertools.product((0, 1), repeat=4):
+        signs = 2.0 * np.array(table) - 1.0
+        found = linprog(np.zeros(3), A_ub=-signs[:, None] * folded, b_ub=-np.ones(4),
+                        bounds=[(None, None)] * 3)
+        assert found.status in (0, 2), found.message   # solved, or proved infeasible
+        if found.status == 2:
+            inseparable.append(table)
+    assert inseparable == [GATES["XOR"], GATES["XNOR"]], inseparable
+    actlib.check("perceptron-separable", {"AND", "OR", "NAND", "NOR"})
+    assert "Of the 16 Boolean functions of two inputs, only XOR and XNOR are not linearly separable." \
+        in capsys.readouterr().out
 
 
 def test_perceptron_xnor():
@@ -139,6 +168,21 @@ def test_perceptron_margin():
     actlib.check("perceptron-margin", (np.array([2.0, 2.0]), -3.0))   # as a pair (w, b)
     with pytest.raises(IncorrectAnswer, match=r"expected shape \(3,\)"):
         actlib.check("perceptron-margin", [2.0, 2.0, -3.0, 0.0])
+
+
+def test_perceptron_margin_message_is_true(capsys):
+    # The message's numbers: the margin 1/sqrt(17), the bound R^2 / margin^2 with R^2 = 3, and the
+    # updates of chapter 1's AND run (from zero, rate 1, truth-table order; glued there as
+    # and_updates), which the message quotes: a message saying 11, or a rule that made 9, would fail.
+    from actlib.exercises.perceptron import AND_BEST_MARGIN, GATES, INPUTS_2
+
+    _, _, updates = _train_from_zero(INPUTS_2, np.array(GATES["AND"], dtype=float))
+    assert updates == 10
+    bound = 3 / AND_BEST_MARGIN**2
+    actlib.check("perceptron-margin", [2.0, 2.0, -3.0])
+    out = capsys.readouterr().out
+    assert f"margin 1 / sqrt(17) = {AND_BEST_MARGIN:.4f};" in out, out
+    assert f"(R / margin)^2 = 3 * 17 = {bound:.0f} updates. The rule needed {updates}:" in out, out
 
 
 def test_no_direction_beats_the_best_and_margin():

@@ -32,16 +32,28 @@ def test_stubs_are_not_answered(label):
 
 
 def test_dense_params(capsys):
-    actlib.check("keras-dense-params", lambda n, m: n * m + m)
-    assert "100,480" in capsys.readouterr().out
-    with pytest.raises(IncorrectAnswer, match="returned 100352, expected 100480: that counts the weights only"):
-        actlib.check("keras-dense-params", lambda n, m: n * m)
-    with pytest.raises(IncorrectAnswer, match="one bias per output unit"):
-        actlib.check("keras-dense-params", lambda n, m: n * m + n)
-    with pytest.raises(IncorrectAnswer, match="the inputs have no bias"):
-        actlib.check("keras-dense-params", lambda n, m: (n + 1) * (m + 1))
-    with pytest.raises(IncorrectAnswer, match=r"dense_params\(784, 128\) raised TypeError"):
+    actlib.check("keras-dense-params", lambda n, m: (n * m + 3 * m, 2 * m))
+    assert "78,700 trainable and 200 non-trainable" in capsys.readouterr().out
+    with pytest.raises(IncorrectAnswer, match=r"returned \(100480, 0\), expected \(100736, 256\): that is the Dense"):
+        actlib.check("keras-dense-params", lambda n, m: (n * m + m, 0))
+    with pytest.raises(IncorrectAnswer, match="moving mean and variance are not trained"):
+        actlib.check("keras-dense-params", lambda n, m: (n * m + 5 * m, 0))
+    with pytest.raises(IncorrectAnswer, match="the scale and the shift are learned"):
+        actlib.check("keras-dense-params", lambda n, m: (n * m + m, 2 * m))
+    with pytest.raises(IncorrectAnswer, match="check the trainable one"):
+        actlib.check("keras-dense-params", lambda n, m: (n * m + 2 * m, 2 * m))
+    with pytest.raises(IncorrectAnswer, match="returned one number, 100480; return the pair"):
+        actlib.check("keras-dense-params", lambda n, m: n * m + m)
+    with pytest.raises(IncorrectAnswer, match=r"should return a pair \(trainable, non_trainable\); got str"):
+        actlib.check("keras-dense-params", lambda n, m: "many")
+    with pytest.raises(IncorrectAnswer, match=r"dense_bn_params\(784, 128\) raised TypeError"):
         actlib.check("keras-dense-params", lambda n: n)
+
+
+def test_dense_params_reads_what_keras_counts():
+    """The check's expected counts come from Keras; its hints assume this split."""
+    for n_in, n_out in km._DENSE_SHAPES:
+        assert km._dense_bn_counts(n_in, n_out) == (n_in * n_out + 3 * n_out, 2 * n_out)
 
 
 def test_leaky_relu(capsys):
@@ -78,6 +90,17 @@ def test_logits_loss(capsys):
         actlib.check("keras-logits-loss", keras.losses.CategoricalCrossentropy(from_logits=True))
     with pytest.raises(IncorrectAnswer, match=r"your loss gives 0.0000; the cross-entropy .* is \d+\.\d{4}"):
         actlib.check("keras-logits-loss", lambda y, z: 0.0)
+
+
+def test_logits_loss_hints_fit_the_failure():
+    """The one-hot hint only for a categorical loss's rank error; a loss's name gets its own."""
+    with pytest.raises(IncorrectAnswer) as err:
+        actlib.check("keras-logits-loss", "sparse_categorical_crossentropy")
+    assert "a loss's name cannot carry from_logits=True" in str(err.value)
+    assert "one-hot" not in str(err.value)
+    with pytest.raises(IncorrectAnswer) as err:
+        actlib.check("keras-logits-loss", lambda y, z: 1 / 0)
+    assert "raised ZeroDivisionError" in str(err.value) and "one-hot" not in str(err.value)
 
 
 # --- the CNN check, on stand-in data --------------------------------------------------------
@@ -200,7 +223,7 @@ def test_the_grader_rejects_what_the_notebook_rejects(monkeypatch):
 def test_cnn_rejects_non_models_mlps_big_models_and_wrong_shapes(tiny_test_set, monkeypatch):
     with pytest.raises(IncorrectAnswer, match="expected your trained Keras model; got function"):
         actlib.check("keras-cnn-99", lambda x: x)
-    with pytest.raises(IncorrectAnswer, match="no Conv2D layer"):
+    with pytest.raises(IncorrectAnswer, match="no 2-D convolution layer .Conv2D, SeparableConv2D"):
         actlib.check("keras-cnn-99", reader(conv=False))
     monkeypatch.setattr(km, "CNN_MAX_PARAMS", 5)
     with pytest.raises(IncorrectAnswer, match=r"has 21 parameters; keep it small \(at most 5\)"):
@@ -223,3 +246,12 @@ def test_cnn_check_reads_the_real_test_set_and_the_chapters_validation_split():
     assert np.bincount(y).tolist()[:3] == [980, 1135, 1032]
     x_val, y_val = km._mnist_images("validation")
     assert x_val.shape == (12000, 28, 28, 1) and len(y_val) == 12000
+
+
+@pytest.mark.parametrize("layer", km.CNN_CONV_LAYERS)
+def test_cnn_counts_every_2d_convolution_layer(layer):
+    """A network of separable or depthwise convolutions is a convolutional network too."""
+    convolution = getattr(keras.layers, layer)(*((3,) if layer == "DepthwiseConv2D" else (2, 3)))
+    model = keras.Sequential([keras.Input((28, 28, 1)), convolution, keras.layers.Flatten(),
+                              keras.layers.Dense(10)])
+    assert km._describe_cnn(model, [])["conv"]

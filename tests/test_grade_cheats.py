@@ -22,7 +22,8 @@ CHECK_2 = 'actlib.check("zoo-bounded-below", bounded_below)'
 STUBS = ("def softplus_derivative(x):\n    raise NotImplementedError\n\n\nbounded_below = None")
 WRONG = "def softplus_derivative(x):\n    return np.zeros_like(x)\n\n\nbounded_below = {'relu'}"
 RIGHT_INLINE = ('lambda x: 1 / (1 + np.exp(-np.asarray(x, float)))',
-                "set(actlib.names()) - {'identity', 'leaky_relu', 'maxout', 'prelu'}")
+                "set(actlib.names()) - {'identity', 'leaky_relu', 'prelu', 'maxout', 'rrelu', 'softshrink', "
+                "'hardshrink', 'tanhshrink', 'glu', 'swiglu', 'geglu', 'reglu', 'log_softmax', 'logsigmoid'}")
 
 
 def _check(source, outputs=()):

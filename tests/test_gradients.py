@@ -37,7 +37,7 @@ def test_torch_activation_parameters_and_errors():
     with pytest.raises(ValueError, match="no PyTorch module"):
         torch_activation("softmax")
     with pytest.raises(ValueError, match="unknown activation"):
-        torch_activation("relu6")
+        torch_activation("relu7")
     with pytest.raises(TypeError, match="relu takes no parameter"):
         torch_activation("relu", alpha=0.1)
 
@@ -67,6 +67,19 @@ def test_init_variances(init, variance):
         assert float(w.abs().max()) <= 1 / math.sqrt(400)
     else:
         assert float(model[0].bias.detach().abs().max()) == 0.0
+
+
+def test_default_init_is_nn_linears():
+    """``init="default"`` draws from the distribution of PyTorch's own ``nn.Linear`` (chapter 5 says so)."""
+    torch.manual_seed(0)
+    theirs = nn.Linear(400, 300)
+    ours = deep_mlp("relu", depth=2, width=300, in_features=400, out_features=2, init="default", seed=0)[0]
+    bound = 1 / math.sqrt(400)
+    for layer in (theirs, ours):
+        w, b = layer.weight.detach().double(), layer.bias.detach().double()
+        assert float(w.abs().max()) <= bound and float(b.abs().max()) <= bound
+        assert float(b.abs().max()) > 0.9 * bound  # the biases fill the same range
+        assert abs(float(w.var()) * 3 * 400 - 1) < 0.02  # variance 1 / (3 fan_in)
 
 
 def test_deep_mlp_errors():
@@ -156,6 +169,17 @@ def test_dead_and_silent_units():
     assert dead_unit_fraction(elu, x) == 0.0
     far = _two_layer("elu", [1.0], [-200.0])  # exp(-200) underflows to 0 in float32: dead after all
     assert dead_unit_fraction(far, x) == 1.0
+
+
+def test_a_float32_elu_unit_dies_below_about_minus_104():
+    # silent_unit_fraction's docstring: exp(u) is exactly 0 in float32 below ln(2**-150).
+    threshold = math.log(2.0**-150)
+    assert round(threshold) == -104
+    x = torch.tensor([[0.0], [1.0], [2.0]])
+    below = _two_layer("elu", [0.0], [threshold - 0.5])  # u = -104.5 on every sample
+    above = _two_layer("elu", [0.0], [threshold + 0.5])  # u = -103.5
+    assert silent_unit_fraction(below, x) == silent_unit_fraction(above, x) == 1.0
+    assert dead_unit_fraction(below, x) == 1.0 and dead_unit_fraction(above, x) == 0.0
 
 
 def test_dead_units_with_an_inplace_relu():

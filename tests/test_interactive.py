@@ -48,10 +48,12 @@ def test_every_slider_step_shows_precomputed_arrays(data):
     assert [s.label for s in depth_slider.steps] == [str(n) for n in data["depths"]]
     sigmoid = data["activations"]["sigmoid"]["settings"][0]
     assert list(figure.data[0].y) == sigmoid["f"] and list(figure.data[2].y) == sigmoid["gradient"][5]
-    assert not parameter_slider.visible  # sigmoid has no parameter
-    elu_button = next(b for b in figure.layout.updatemenus[0].buttons if b.label == "ELU")
+    assert not parameter_slider.visible  # sigmoid has no parameter: a hidden slider that does nothing
+    assert [(step.method, step.args) for step in parameter_slider.steps] == [("skip", ())]
+    smooth = next(b for b in figure.layout.updatemenus[1].buttons if b.label == "Smooth rectifier")
+    elu_button = next(b for b in smooth.args[1]["updatemenus[0].buttons"] if b["label"] == "ELU")
     elu = data["activations"]["elu"]["settings"]
-    steps = elu_button.args[1]["sliders"][1]["steps"]
+    steps = elu_button["args"][1]["sliders"][1]["steps"]
     assert [s["label"] for s in steps] == [f"{s['value']:g}" for s in elu]
     assert steps[0]["args"][0]["y"][1] == elu[0]["df"]
 
@@ -69,6 +71,69 @@ def test_explorer_log_axis_holds_every_curve_and_names_the_depth_d(data):
     depth_slider = figure.layout.sliders[0]
     assert depth_slider.currentvalue.prefix == "layers D = " and figure.data[2].name == "D = 5"
     assert {step.args[0]["name"] for step in depth_slider.steps} == {f"D = {n}" for n in data["depths"]}
+
+
+def test_explorer_holds_every_elementwise_activation_by_family(data):
+    """Every elementwise activation of the registry but the four left out (each with a reason),
+    in two menus: the family, then the activation among that family's; every grid holds the default."""
+    chosen = list(data["activations"])
+    assert set(chosen) == set(actlib.names(elementwise_only=True)) - set(interactive.EXPLORER_LEFT_OUT)
+    assert set(interactive.EXPLORER_LEFT_OUT) == {"step", "identity", "prelu", "exponential"}
+    assert set(interactive.PARAMETER_GRIDS) <= set(chosen)
+    families = [actlib.registry.FAMILIES.index(actlib.get(name).family) for name in chosen]
+    assert families == sorted(families)  # grouped, in the registry's order of families
+    figure = interactive.activation_explorer(data)
+    activation_menu, family_menu = figure.layout.updatemenus[:2]
+    in_order = list(dict.fromkeys(actlib.get(name).family for name in chosen))
+    assert [b.label for b in family_menu.buttons] == [f[0].upper() + f[1:] for f in in_order]
+    assert [b.label for b in activation_menu.buttons] == ["Sigmoid", "Hyperbolic tangent", "Softsign"]
+    for family, button in zip(in_order, family_menu.buttons, strict=True):
+        members = [name for name in chosen if actlib.get(name).family == family]
+        entries = button.args[1]["updatemenus[0].buttons"]
+        assert [e["label"] for e in entries] == [interactive.menu_label(data["activations"][n]) for n in members]
+        assert button.args[0] == entries[0]["args"][0] and button.args[1]["updatemenus[0].active"] == 0
+        # a menu's list drops over the figure: at most 10 entries of about 34 px fit below it
+        assert len(entries) <= 10 and max(len(e["label"]) for e in entries) <= 20
+    for name, (parameter, values) in interactive.PARAMETER_GRIDS.items():
+        assert parameter in actlib.get(name).defaults and actlib.get(name).defaults[parameter] in values, name
+    # the exponential is left out because two stacked copies already overflow float64
+    with np.errstate(over="ignore"):
+        assert np.isinf(interactive.depth_gradient("exponential", np.array([8.0]), 2)).all()
+
+
+def test_every_menu_and_slider_has_a_name():
+    """The book's keyboard twins (_static/actbook-figures.js) take a control's accessible name from
+    its "name" (else "Choose" for a menu, "View" for a row of buttons)."""
+    explorer = interactive.activation_explorer()
+    assert [m.name for m in explorer.layout.updatemenus] == ["Activation", "Family", "Range of x"]
+    assert [s.name for s in explorer.layout.sliders] == ["Layers D", "Parameter"]  # sigmoid: none
+    for family in explorer.layout.updatemenus[1].buttons:
+        for entry in family.args[1]["updatemenus[0].buttons"]:  # each activation's own sliders
+            depth, parameter = entry["args"][1]["sliders"]
+            name = next(n for n in interactive.EXPLORER_PARAMETERS
+                        if interactive.menu_label({"title": actlib.get(n).title}) == entry["label"])
+            grid = interactive.EXPLORER_PARAMETERS[name]
+            assert depth["name"] == "Layers D" and parameter["name"] == (grid[0] if grid else "Parameter")
+    xor = interactive.xor_surface(actlib.network.article_003_xor_layers())
+    assert xor.layout.updatemenus[0].name == "Weight or bias" and xor.layout.sliders[0].name == "W1[0, 0]"
+
+
+def test_controls_below_the_plots_do_not_overlap_at_390_px():
+    """The explorer's two sliders: the parameter slider's current value ("alpha = 1") starts below the
+    depth slider's tick labels, and both fit the bottom margin. The XOR figure's slider value starts
+    below its x axis's title. (Measured in Chromium at 390 px: a slider takes about 75 px, its
+    current value 20 px above its rail; an x axis's title sits about 45 px below the plot.)"""
+    explorer = interactive.activation_explorer()
+    layout = explorer.layout
+    plot_height = layout.height - layout.margin.t - layout.margin.b
+    assert plot_height == 390
+    depth, parameter = layout.sliders
+    depth_top, parameter_top = -depth.y * plot_height, -parameter.y * plot_height
+    assert parameter_top - depth_top >= 90  # the depth slider's ticks end about 75 px below its top
+    assert parameter_top + 85 <= layout.margin.b
+    xor = interactive.xor_surface(actlib.network.article_003_xor_layers())
+    assert xor.layout.sliders[0].pad.t >= 60 and xor.layout.xaxis.title.text == "x1"
+    assert xor.layout.sliders[0].pad.t + 75 <= xor.layout.margin.b
 
 
 def test_softmax_temperature_bars_are_softmax():

@@ -43,6 +43,8 @@ NEEDS_EXTRA = {
     "actlib.course.grade": {"course"},
     "actlib.course.sphinxext": {"course"},
     "actlib.course.plotly_render": {"course"},
+    "actlib.course.phone_render": {"course"},
+    "actlib.crosscheck": {"torch", "keras"},
 }
 # Module-level calls that import a framework (actlib.frameworks).
 IMPORTING_CALLS = {"import_keras": "keras", "import_torch": "torch"}

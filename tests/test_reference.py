@@ -11,7 +11,10 @@ Tolerances (``np.allclose(ours, theirs, rtol, atol)``):
 
 The atol terms matter only where the true value is tiny: there PyTorch and
 Keras compute GELU as ``x/2 (1 + erf(x/sqrt 2))``, whose ``1 + erf`` cancels,
-while actlib uses ``erfc`` and stays accurate (see the mpmath test).
+while actlib uses ``erfc`` and stays accurate (see the mpmath test); likewise
+Tanhshrink's ``x - tanh(x)`` near 0. Where a library differs by more
+(``reference.KNOWN_DIFFERENCES``: Keras's squareplus and sparsemax), those inputs are
+left out here and the difference is asserted in ``test_library_differences.py``.
 """
 
 import numpy as np
@@ -19,12 +22,23 @@ import pytest
 import torch
 
 import actlib
+from actlib.crosscheck import (
+    GRID,
+    KERAS,
+    OVERFLOWS,
+    TOL_KERAS,
+    TOL_TORCH,
+    TORCH,
+    actlib_fn,
+    compared,
+    inputs,
+    keras_values,
+    torch_values,
+)
 from tests import exact
-from tests.reference import GRID, KERAS, TORCH, actlib_fn, inputs, keras_values, torch_values
 
-TOL_TORCH = {np.float64: (1e-12, 1e-14), np.float32: (4e-6, 1e-6)}
-TOL_KERAS = {np.float64: (1e-7, 1e-8), np.float32: (4e-6, 2e-6)}
 DTYPES = [np.float32, np.float64]
+ELEMENTWISE = actlib.names(elementwise_only=True)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -34,7 +48,8 @@ def test_agrees_with_torch(name, dtype):
     ours = actlib_fn(name)(x)
     assert ours.dtype == dtype
     rtol, atol = TOL_TORCH[dtype]
-    np.testing.assert_allclose(ours, torch_values(name, x), rtol=rtol, atol=atol)
+    keep = compared("torch", name, x)
+    np.testing.assert_allclose(ours[keep], torch_values(name, x)[keep], rtol=rtol, atol=atol)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -42,7 +57,9 @@ def test_agrees_with_torch(name, dtype):
 def test_agrees_with_keras(name, dtype):
     x = inputs(name, dtype)
     rtol, atol = TOL_KERAS[dtype]
-    np.testing.assert_allclose(actlib_fn(name)(x), keras_values(name, x), rtol=rtol, atol=atol)
+    keep = compared("keras", name, x)
+    assert keep is ... or keep.any()
+    np.testing.assert_allclose(actlib_fn(name)(x)[keep], keras_values(name, x)[keep], rtol=rtol, atol=atol)
 
 
 def _relative_error(ours, reference):
@@ -65,17 +82,46 @@ def test_derivative_is_correct_to_the_last_digits(name):
     assert _relative_error(actlib.derivative(name, EXACT_GRID), reference).max() < 1e-13
 
 
-AUTOGRAD = {  # torch functions whose autograd we compare with actlib.derivative
-    name: fn for name, fn in TORCH.items() if name not in ("step", "softmax", "gelu_tanh")
+def _with_kinks(name):
+    """The grid, plus the record's kinks (at its defaults)."""
+    return np.unique(np.concatenate([GRID, list(actlib.get(name).kinks)]))
+
+
+def _quiet(name):
+    """A context that silences NumPy's overflow where actlib's function overflows as it must."""
+    return np.errstate(over="ignore") if name in OVERFLOWS else np.errstate()
+
+
+AUTOGRAD = {  # torch functions whose autograd we compare with actlib.derivative (no backward for the step)
+    name: fn for name, fn in TORCH.items() if name in ELEMENTWISE and name != "step"
 }
+#: PyTorch's float64 Hardsigmoid gradient is float32's 1/6 (asserted in test_library_differences.py).
+AUTOGRAD_RTOL = {"hardsigmoid": 6e-8}
 
 
 @pytest.mark.parametrize("name", sorted(AUTOGRAD))
 def test_derivative_agrees_with_torch_autograd_including_kinks(name):
-    x = np.unique(np.concatenate([GRID, [0.0]]))
+    x = _with_kinks(name)
     t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
     AUTOGRAD[name](t).sum().backward()
-    np.testing.assert_allclose(actlib.derivative(name, x), t.grad.numpy(), rtol=1e-12, atol=1e-14)
+    with _quiet(name):
+        ours = actlib.derivative(name, x)
+    np.testing.assert_allclose(ours, t.grad.numpy(), rtol=AUTOGRAD_RTOL.get(name, 1e-12), atol=1e-14)
+
+
+KERAS_ONLY = sorted(name for name in ELEMENTWISE if name in KERAS and name not in TORCH)
+
+
+@pytest.mark.parametrize("name", KERAS_ONLY)
+def test_keras_only_derivatives_agree_with_tensorflow_autograd_including_kinks(name):
+    import tensorflow as tf
+
+    x = _with_kinks(name)
+    variable = tf.Variable(x)
+    with tf.GradientTape() as tape:
+        total = tf.reduce_sum(KERAS[name](variable))
+    np.testing.assert_allclose(actlib.derivative(name, x), tape.gradient(total, variable).numpy(),
+                               rtol=1e-12, atol=1e-14)
 
 
 def test_gelu_tanh_derivative_agrees_with_torch_autograd():
@@ -85,14 +131,42 @@ def test_gelu_tanh_derivative_agrees_with_torch_autograd():
                                rtol=1e-12, atol=1e-14)
 
 
-@pytest.mark.parametrize("name", actlib.names(elementwise_only=True))
+#: Where pieces meet with equal slopes but different curvatures: a central difference errs by h/8 there.
+CURVATURE_JUMPS = {"sparse_plus": (-1.0, 1.0)}
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
 def test_derivative_matches_central_differences_away_from_kinks(name):
     x = np.linspace(-6, 6, 1201)
-    x = x[np.abs(x) > 1e-3]  # ReLU, Leaky ReLU and step have a kink at 0
+    for kink in [0.0, *actlib.get(name).kinks, *CURVATURE_JUMPS.get(name, ())]:  # ReLU6's at 0 and 6, ...
+        x = x[np.abs(x - kink) > 1e-3]
     h = 1e-6
     f = actlib.get(name).function
     numeric = (f(x + h) - f(x - h)) / (2 * h)
     np.testing.assert_allclose(actlib.derivative(name, x), numeric, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("name", [n for n in ELEMENTWISE if actlib.get(n).kinks])
+def test_at_each_kink_actlib_returns_the_recorded_value_and_so_does_autograd(name):
+    """The registry's ``kinks``: actlib's derivative there, which is PyTorch's autograd's (for the
+    Keras-only functions TensorFlow's; the step has no backward in either, see below)."""
+    record = actlib.get(name)
+    x = np.array(list(record.kinks))
+    recorded = np.array(list(record.kinks.values()))
+    np.testing.assert_array_equal(actlib.derivative(name, x), recorded)
+    if name == "step":
+        return
+    if name in AUTOGRAD:
+        t = torch.tensor(x, requires_grad=True)
+        AUTOGRAD[name](t).sum().backward()
+        np.testing.assert_allclose(t.grad.numpy(), recorded, rtol=1e-15)
+    else:
+        import tensorflow as tf
+
+        variable = tf.Variable(x)
+        with tf.GradientTape() as tape:
+            total = tf.reduce_sum(KERAS[name](variable))
+        np.testing.assert_allclose(tape.gradient(total, variable).numpy(), recorded, rtol=1e-15)
 
 
 def test_kink_conventions_match_autograd():
@@ -103,6 +177,59 @@ def test_kink_conventions_match_autograd():
     assert actlib.derivative("leaky_relu", 0.0, alpha=0.1) == pytest.approx(0.1)
     assert actlib.derivative("elu", 0.0, alpha=0.5) == pytest.approx(0.5)
     assert actlib.derivative("step", 0.0) == 0.0
+    # the clipped ones: 0 at both ends; Hardswish: the outer pieces' slopes
+    assert actlib.derivative("relu6", [0.0, 6.0]).tolist() == [0.0, 0.0]
+    assert actlib.derivative("hardtanh", [-2.0, 3.0], min_val=-2.0, max_val=3.0).tolist() == [0.0, 0.0]
+    assert actlib.derivative("hardswish", [-3.0, 3.0]).tolist() == [0.0, 1.0]
+    assert actlib.derivative("rrelu", 0.0, lower=0.1, upper=0.3) == pytest.approx(0.2)
+
+
+# Each parameterised function at parameters other than its defaults, against PyTorch's autograd and
+# Keras where they take the parameter: (name, actlib's parameters).
+PARAMETERS = [
+    ("hardtanh", {"min_val": -2.0, "max_val": 3.0}), ("hardtanh", {"min_val": 0.0, "max_val": 6.0}),
+    ("hardtanh", {"min_val": 0.5, "max_val": 0.5}),
+    ("threshold", {"threshold": 0.1, "value": 20.0}), ("threshold", {"threshold": -1.0, "value": -3.0}),
+    ("softshrink", {"lambd": 0.0}), ("softshrink", {"lambd": 2.0}),
+    ("hardshrink", {"lambd": 0.0}), ("hardshrink", {"lambd": 1.5}),
+    ("celu", {"alpha": 0.5}), ("celu", {"alpha": 3.0}),  # alphas that are float32 numbers: see below
+    ("rrelu", {"lower": 0.1, "upper": 0.3}), ("rrelu", {"lower": 0.0, "upper": 0.0}),
+    ("squareplus", {"b": 0.0}), ("squareplus", {"b": 1.0}), ("squareplus", {"b": 100.0}),
+]
+
+
+@pytest.mark.parametrize(("name", "params"), PARAMETERS)
+def test_parameters_agree_with_the_libraries(name, params):
+    record = actlib.get(name)
+    x = np.unique(np.concatenate([GRID, [params.get(key, 0.0) for key in params], [-0.5, 0.5]]))
+    ours = record(x, **params)
+    if record.torch_api is not None and set(params) <= record.torch_api.parameters_used("function"):
+        t = torch.tensor(x, requires_grad=True)
+        y = record.torch_function(**params)(t)
+        y.sum().backward()
+        np.testing.assert_allclose(ours, y.detach().numpy(), rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(actlib.derivative(name, x, **params), t.grad.numpy(), rtol=1e-12, atol=1e-14)
+    if record.keras_api is not None and set(params) <= record.keras_api.parameters_used("function"):
+        theirs = keras_values_with(record, params, x)
+        keep = compared("keras", name, x)
+        np.testing.assert_allclose(ours[keep], theirs[keep], rtol=1e-7, atol=1e-8)
+
+
+@pytest.mark.parametrize("alpha", [1e-3, 0.1, 0.9, 3.0])
+def test_celu_and_its_derivative_at_other_alphas_are_correct_to_the_last_digits(alpha):
+    # (PyTorch's float64 CELU gradient is only float32-accurate when alpha is not a float32 number:
+    # test_library_differences.py.)
+    x = np.linspace(-30 * alpha, 30 * alpha, 601)
+    with exact.mp.workdps(40):
+        function = exact.evaluate(lambda v: v if v > 0 else alpha * exact.mp.expm1(v / alpha), x)
+        slope = exact.evaluate(lambda v: exact.mp.mpf(1) if v > 0 else exact.mp.exp(v / alpha), x)
+    assert _relative_error(actlib.celu(x, alpha=alpha), function).max() < 4e-13
+    assert _relative_error(actlib.derivative("celu", x, alpha=alpha), slope).max() < 1e-13
+
+
+def keras_values_with(record, params, x):
+    keras = actlib.frameworks.import_keras()
+    return keras.ops.convert_to_numpy(record.keras_function(**params)(keras.ops.convert_to_tensor(x)))
 
 
 def test_neither_library_differentiates_the_step():

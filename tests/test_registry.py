@@ -15,14 +15,14 @@ def test_every_registered_activation_is_callable_on_the_default_grid():
 def test_aliases_and_unknown_names():
     assert actlib.get("silu") is actlib.get("swish")
     assert actlib.get("ReLU") is actlib.get("relu")
-    with pytest.raises(ValueError, match="unknown activation 'relu6'; known: step"):
-        actlib.get("relu6")
+    with pytest.raises(ValueError, match="unknown activation 'relu7'; known: step"):
+        actlib.get("relu7")
     with pytest.raises(TypeError, match="name must be a string"):
         actlib.get(3)
 
 
 def test_derivative_refuses_non_elementwise_and_unknown_parameters():
-    with pytest.raises(ValueError, match="softmax is not elementwise"):
+    with pytest.raises(ValueError, match="softmax is not elementwise, so it has no scalar derivative; use jvp"):
         actlib.derivative("softmax", [1.0, 2.0])
     with pytest.raises(TypeError, match=r"relu takes no parameter\(s\) \['alpha'\]"):
         actlib.derivative("relu", [1.0], alpha=0.1)
@@ -31,7 +31,41 @@ def test_derivative_refuses_non_elementwise_and_unknown_parameters():
 def test_names_are_in_book_order_and_unique():
     names = actlib.names()
     assert names[:3] == ["step", "identity", "sigmoid"]
-    assert len(names) == len(set(names)) == 15  # 14 + PReLU (issue 12)
+    assert len(names) == len(set(names)) == 38  # 14 + PReLU (issue 12) + PyTorch's and Keras's others (issue 24)
+    assert tuple(names[:15]) == actlib.registry.BOOK_ORDER
+
+
+def test_after_the_books_own_the_records_come_grouped_by_family():
+    from actlib.registry import BOOK_ORDER, FAMILIES
+
+    rest = [actlib.get(name).family for name in actlib.names()[len(BOOK_ORDER):]]
+    assert rest == sorted(rest, key=FAMILIES.index)
+    assert {actlib.get(name).family for name in actlib.names()} == set(FAMILIES)
+
+
+def test_every_record_has_the_zoo_fields():
+    import torch
+
+    for name in actlib.names():
+        record = actlib.get(name)
+        assert record.family in actlib.registry.FAMILIES
+        for text in (record.title, record.formula, record.derivative_formula, record.range_text, record.used_in,
+                     record.torch, record.keras, record.initialisation, record.cost):
+            assert isinstance(text, str) and text.strip(), name
+        assert record.gain is None or isinstance(torch.nn.init.calculate_gain(record.gain), (int, float)), name
+        low, high = record.output_range
+        assert low <= high
+        for kink, slope in record.kinks.items():
+            assert isinstance(kink, float) and isinstance(slope, float) and record.elementwise, name
+    assert [n for n in actlib.names() if actlib.get(n).family == "classic"] == [
+        "step", "identity", "sigmoid", "tanh", "softsign"]
+
+
+def test_gains_are_calculate_gains_own_names_where_it_has_one():
+    gains = {name: actlib.get(name).gain for name in actlib.names() if actlib.get(name).gain is not None}
+    assert gains == {"identity": "linear", "sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu",
+                     "leaky_relu": "leaky_relu", "prelu": "leaky_relu", "rrelu": "leaky_relu", "selu": "linear",
+                     "threshold": "relu"}
 
 
 def test_records_carry_their_framework_counterparts_as_data():
@@ -47,9 +81,12 @@ def test_records_carry_their_framework_counterparts_as_data():
         "keras.activations.leaky_relu(x, negative_slope=0.2)")
     assert actlib.get("swish").keras_string() == "silu"
     assert actlib.get("maxout").torch_api is None and actlib.get("maxout").keras_api is None
-    for name in actlib.names():
-        record = actlib.get(name)
-        assert (record.torch_api is None) == (record.keras_api is None) == (name == "maxout")
+    only_keras = {n for n in actlib.names() if actlib.get(n).torch_api is None and actlib.get(n).keras_api}
+    only_torch = {n for n in actlib.names() if actlib.get(n).keras_api is None and actlib.get(n).torch_api}
+    neither = {n for n in actlib.names() if actlib.get(n).keras_api is None and actlib.get(n).torch_api is None}
+    assert only_keras == {"squareplus", "sparse_plus", "sparse_sigmoid", "sparsemax"}
+    assert only_torch == {"rrelu", "softmin"}
+    assert neither == {"maxout", "swiglu", "geglu", "reglu"}
 
 
 def test_counterparts_refuse_what_the_framework_cannot_spell():
@@ -94,3 +131,11 @@ def test_keras_gelu_defaults_differ_between_ops_and_activations():
     assert default(keras.activations.gelu) is False and default(keras.ops.gelu) is True
     assert actlib.get("gelu").defaults == {"approximate": False}
     assert actlib.get("gelu").keras_api.function == "keras.activations.gelu"
+
+
+def test_sparse_sigmoid_is_the_two_class_sparsemax():
+    """The registry says so (used_in); sparsemax([x, 0])'s first share is sparse_sigmoid(x)."""
+    x = np.linspace(-3, 3, 61)
+    two_class = actlib.sparsemax(np.stack([x, np.zeros_like(x)], axis=-1))[:, 0]
+    np.testing.assert_allclose(actlib.get("sparse_sigmoid")(x), two_class, atol=1e-15)
+    assert "two-class sparsemax" in actlib.get("sparse_sigmoid").used_in

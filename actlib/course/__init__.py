@@ -19,4 +19,8 @@ Sphinx, sphinx-exercise).
 * :mod:`actlib.course.sphinxext` - the ``{exercise-table}`` directive of the instructor guide,
   and the book's fixes for readers (solution markers, accessibility)
 * :mod:`actlib.course.plotly_render` - the book's interactive figures in HTML
+* :mod:`actlib.course.phone_render` - the phone versions of the book's figures in HTML
+* :mod:`actlib.course.lms` - points per exercise, the roster, and gradebook files for Canvas
+  and Moodle (``python -m actlib.course.grade --roster ... --canvas ... --moodle ...``)
+* :mod:`actlib.course.gradescope` - the Gradescope autograder (``make gradescope``)
 """

@@ -22,6 +22,9 @@ It prints, chapter by chapter, a table with a row per submission and a column pe
 * ``todo``     the stub is still there (``NotAnswered``)
 * ``error``    no judgeable answer: the name is undefined, or the kernel did not report it
 * ``not run``  execution stopped before the check (time, memory or output limit, dead kernel)
+
+With ``--roster`` it also writes grades that Canvas (``--canvas``) and Moodle (``--moodle``)
+import, with points per exercise (``--points``): see :mod:`actlib.course.lms`.
 """
 
 from __future__ import annotations
@@ -36,9 +39,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import lms, runner
 from . import notebooks as nbs
 from . import plan as plans
-from . import runner
 from .sandbox import Limits, parse_size
 
 STATUSES = ("pass", "wrong", "todo", "error", "not run")
@@ -171,7 +174,23 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--user", default=defaults.user,
                    help="when run as root, the unprivileged user the kernels run as (default: %(default)s)")
     p.add_argument("--csv", type=Path, help="also write submission,chapter,label,status,message rows here")
+    lms_options = p.add_argument_group("grades for an LMS (actlib.course.lms)")
+    lms_options.add_argument("--points", type=Path, help="a TOML file of points per exercise (default: by "
+                             "difficulty, easy 1, medium 2, hard 3)")
+    lms_options.add_argument("--roster", type=Path, help="a CSV file: folder,id,email,name[,section,login], one "
+                             "row per student's sub-folder of FOLDER")
+    lms_options.add_argument("--canvas", type=Path, help="write the points in Canvas's gradebook import layout "
+                             "here (needs --roster)")
+    lms_options.add_argument("--moodle", type=Path, help="write the points and feedback in Moodle's CSV grade "
+                             "import layout here (needs --roster)")
     return p
+
+
+def limits_of(args) -> Limits:
+    """The sandbox's limits that the command line's options ask for."""
+    return Limits(wall_seconds=args.timeout, memory_bytes=parse_size(args.memory), max_tasks=args.max_procs,
+                  max_output_bytes=parse_size(args.max_output), network=args.allow_network, user=args.user,
+                  cpus=max(1.0, (os.cpu_count() or 1) / args.jobs) if args.jobs > 1 else None)
 
 
 def main(argv=None) -> int:
@@ -181,16 +200,19 @@ def main(argv=None) -> int:
         where = f"no chapter notebooks in {book_dir}" if book_dir else "no book chapters found"
         print(f"{where}: pass --book PATH, the book's chapters/ folder (or the student edition's)", file=sys.stderr)
         return 2
-    limits = Limits(wall_seconds=args.timeout, memory_bytes=parse_size(args.memory), max_tasks=args.max_procs,
-                    max_output_bytes=parse_size(args.max_output), network=args.allow_network, user=args.user,
-                    cpus=max(1.0, (os.cpu_count() or 1) / args.jobs) if args.jobs > 1 else None)
+    limits = limits_of(args)
     paths = sorted(p for p in args.folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
     if not paths:
         print(f"no notebooks under {args.folder}", file=sys.stderr)
         return 2
+    book = plans.book_answers(book_dir)
+    try:  # the points and the roster are checked before any grading
+        scheme, roster = _lms_inputs(args, book, paths)
+    except lms.LmsError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     start = time.monotonic()
-    results = grade_all(paths, plans.book_answers(book_dir), limits, args.jobs, log=sys.stderr,
-                        root=args.folder)
+    results = grade_all(paths, book, limits, args.jobs, log=sys.stderr, root=args.folder)
     print(table(results, args.folder))
     for limits_used in dict.fromkeys(r.limits for r in results if r.limits):
         print(f"limits enforced: {limits_used}", file=sys.stderr)
@@ -198,7 +220,29 @@ def main(argv=None) -> int:
           file=sys.stderr)
     if args.csv:
         write_csv(results, args.csv)
+    if roster is not None:
+        gradebook = lms.gradebook(results, args.folder, roster, book, scheme)
+        for warning in gradebook.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        for path, write, what in ((args.canvas, lms.write_canvas, "Canvas"), (args.moodle, lms.write_moodle, "Moodle")):
+            if path:
+                write(gradebook, path)
+                print(f"wrote {what}'s gradebook import file {path}: {len(gradebook.rows)} student(s), "
+                      f"{len(gradebook.chapters)} chapter(s)", file=sys.stderr)
     return 0
+
+
+def _lms_inputs(args, book, paths) -> tuple[lms.Scheme | None, list[lms.Student] | None]:
+    """The points scheme and the roster the options ask for, checked (raises :class:`lms.LmsError`);
+    the roster's students without a submission are reported on stderr."""
+    if (args.canvas or args.moodle) and not args.roster:
+        raise lms.LmsError("--canvas/--moodle", ["the LMS files name each student: pass --roster ROSTER.csv"])
+    scheme = lms.load_scheme(args.points, book) if (args.points or args.roster) else None
+    roster = lms.load_roster(args.roster) if args.roster else None
+    if roster is not None:
+        for warning in lms.check_roster(roster, paths, args.folder):
+            print(f"warning: {warning}", file=sys.stderr)
+    return scheme, roster
 
 
 if __name__ == "__main__":

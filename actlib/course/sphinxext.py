@@ -16,6 +16,18 @@ Solutions, as a reader sees them:
   the exercise, so that a click anywhere on the title bar opens the solution (the book's
   ``_static/actbook.js`` routes clicks on the title's inline parts to the toggle).
 
+The book as a PDF (``make pdf``: Sphinx's LaTeX builder, then xelatex), see :func:`setup_pdf`:
+
+* the title page gives the book's version (``actlib.__version__`` and ``git describe``) and date;
+* a numbered reference to an exercise (the exercise table's) prints the exercise's number;
+* the pages the HTML does not number (the Reference and instructors' parts) are unnumbered
+  chapters, their figures numbered 1, 2, ... as in the HTML;
+* an interactive (Plotly) figure prints its stored still and a sentence that names its controls
+  and sends the reader to its page in the HTML book; a set of tabs, printed one after another,
+  is announced as such; the bibliography's entries stay on the Bibliography page;
+* the HTML links to the PDF (the landing page's ``{pdf-link}`` and a header button) and the
+  build copies it into the site, only when ``make pdf`` has built it.
+
 The book's header bar, which pydata-sphinx-theme 0.17 adds only to hold a second search box
 (``navbar_persistent``), is switched off: one search box on every page.
 
@@ -31,13 +43,19 @@ browser test, ``tests/browser``):
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 from docutils import nodes
 from docutils.statemachine import StringList
+from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.i18n import format_date
 
 import actlib
 
@@ -171,14 +189,19 @@ class ExerciseTable(SphinxDirective):
     has_content = False
 
     def run(self):
-        getattr(self.env, _ENV_KEY, set()).add(self.env.docname)
-        if not hasattr(self.env, _ENV_KEY):
-            setattr(self.env, _ENV_KEY, {self.env.docname})
+        _always_read(self.env)
         container = nodes.container(classes=["actbook-exercise-table"])
         text = exercise_table_markdown(self.env)
         self.state.nested_parse(StringList(text.split("\n"), source="<exercise-table>"), self.content_offset,
                                 container)
         return [container]
+
+
+def _always_read(env) -> None:
+    """Read the current page at every build (its content depends on more than its source)."""
+    if not hasattr(env, _ENV_KEY):
+        setattr(env, _ENV_KEY, set())
+    getattr(env, _ENV_KEY).add(env.docname)
 
 
 def _always_outdated(app, env, added, changed, removed):
@@ -241,7 +264,355 @@ def _accessible_body(app, pagename, templatename, context, doctree):
         context["body"] = body.replace(_SUMMARY_LABEL, "<summary>")
 
 
+# --- The book as a PDF ----------------------------------------------------------------------
+
+#: Where ``make pdf`` writes the PDF, relative to the book's folder (config value ``actbook_pdf``),
+#: and its name in the HTML site, next to the landing page.
+PDF_DEFAULT = "_build/pdf/actbook.pdf"
+PDF_NAME = "actbook.pdf"
+
+
+def book_version(srcdir) -> str:
+    """``actlib.__version__``, and ``git describe`` of the book's clone if it is one:
+    ``0.1.0 (d702885)``, ``0.1.0 (d702885-dirty)`` for a build with uncommitted changes."""
+    try:
+        done = subprocess.run(["git", "describe", "--tags", "--always", "--dirty"], cwd=srcdir,
+                              capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return actlib.__version__
+    described = done.stdout.strip()
+    return f"{actlib.__version__} ({described})" if done.returncode == 0 and described else actlib.__version__
+
+
+def _latex_builder_inited(app):
+    if app.builder.format != "latex":
+        return
+    # sphinx-jupyterbook-latex sets numfig_secnum_depth to 2 (so that LaTeX, whose top level is
+    # then the part, numbers figures by chapter); Sphinx then numbers the exercises by section,
+    # "Exercise 1.8.1" where the HTML says "Exercise 1.1". Sphinx's numbers stay the HTML's;
+    # _latex/actbook.sty numbers LaTeX's figures by chapter itself.
+    app.config.numfig_secnum_depth = 1
+    context = app.builder.context
+    context["release"] = book_version(app.srcdir)
+    context["releasename"] = "Version"
+    context["date"] = format_date("%Y-%m-%d", language=app.config.language)  # or SOURCE_DATE_EPOCH's
+
+
+class LatexExerciseNumbers(SphinxPostTransform):
+    """LaTeX: a numbered reference to an exercise prints the exercise's number.
+
+    Sphinx writes ``{numref}`Exercise %s <label>``` as ``Exercise \\ref{chapter:label}``, for
+    LaTeX to number; but LaTeX has no counter for exercises and nothing defines that label
+    (sphinx-exercise labels an exercise ``exercise:label``), so the PDF printed "Exercise ??".
+    sphinx-exercise converts the references within a page into its own LaTeX reference, which
+    links ``exercise:label`` and prints the number Sphinx computed, the HTML's; this does the
+    same for the references from another page (the instructors' exercise table).
+    """
+
+    default_priority = 25  # after Sphinx (10) and sphinx-exercise (20-22) resolved references
+    formats = ("latex",)
+
+    def run(self, **kwargs):
+        from sphinx_exercise.nodes import exercise_enumerable_node, exercise_latex_number_reference
+
+        registry = getattr(self.env, "sphinx_exercise_registry", {})
+        for ref in list(self.document.findall(addnodes.number_reference)):
+            if isinstance(ref, exercise_latex_number_reference):
+                continue
+            label = ref.get("refid") or ref.get("refuri", "").rpartition("#")[2]
+            if not isinstance(registry.get(label, {}).get("node"), exercise_enumerable_node):
+                continue
+            ref.replace_self(exercise_latex_number_reference("", "", *ref.children, refid=label))
+
+
+class LatexUnnumberedChapters(SphinxPostTransform):
+    """LaTeX: a page the HTML does not number (the Reference and instructors' parts) is an
+    unnumbered chapter, its figures numbered 1, 2, ... as the HTML numbers them (LaTeX would
+    call the zoo chapter 8 and its figures 8.1, 8.2, ...). Each chapter starts with
+    ``\\actbooknumberedchapter`` or ``\\actbookunnumberedchapter`` (_latex/actbook.sty)."""
+
+    default_priority = 800  # after sphinx-jupyterbook-latex arranged the parts (700)
+    formats = ("latex",)
+
+    def run(self, **kwargs):
+        # The landing page, before the first part, as an unnumbered chapter under its own title
+        # (the LaTeX writer prints no title for it: the table of contents' "Contents" stayed
+        # its running head).
+        top = self.document.next_node(nodes.section)
+        if top is not None and top.children and isinstance(top[0], nodes.title):
+            from sphinx.util.texescape import escape
+
+            title = escape(top[0].astext(), self.config.latex_engine)
+            top.insert(1, nodes.raw("", f"\\actbookfrontchapter{{{title}}}\n", format="latex"))
+        chapters = set(self.env.toctree_includes.get(self.config.root_doc, []))
+        for start in self.document.findall(addnodes.start_of_file):
+            doc = start.get("docname")
+            if doc in chapters:
+                numbered = bool(self.env.toc_secnumbers.get(doc))
+                macro = "\\actbooknumberedchapter" if numbered else "\\actbookunnumberedchapter"
+                start.insert(0, nodes.raw("", macro + "\n", format="latex"))
+
+
+_NUMBER_WORDS = {2: "two", 3: "three", 4: "four"}
+
+
+def _counted(n: int, one: str, many: str) -> str:
+    return f"a {one}" if n == 1 else f"{_NUMBER_WORDS.get(n, n)} {many}"
+
+
+def figure_controls(spec: dict) -> str:
+    """The controls of a Plotly figure, in words: "a menu, two sliders and a row of buttons"."""
+    layout = spec.get("layout", {})
+    menus = layout.get("updatemenus", [])
+    dropdowns = sum(1 for m in menus if m.get("type", "dropdown") == "dropdown")
+    parts = []
+    if dropdowns:
+        parts.append(_counted(dropdowns, "menu", "menus"))
+    if layout.get("sliders"):
+        parts.append(_counted(len(layout["sliders"]), "slider", "sliders"))
+    if len(menus) - dropdowns:
+        parts.append(_counted(len(menus) - dropdowns, "row of buttons", "rows of buttons"))
+    if len(parts) < 2:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def interactive_note(spec: dict, page: str) -> nodes.paragraph:
+    """The sentence printed under an interactive figure's still: what the HTML page adds."""
+    controls = figure_controls(spec)
+    single = controls.startswith("a ") and "," not in controls and " and " not in controls
+    what = (f", where {controls} {'changes' if single else 'change'} what it shows" if controls
+            else ", where it is interactive")
+    para = nodes.paragraph(classes=["actbook-interactive-note"])
+    para += nodes.emphasis(text="A still of an interactive figure. ")
+    para += nodes.Text("The figure itself is on this page of the HTML book, ")
+    para += nodes.reference("", page, refuri=page, internal=False)
+    para += nodes.Text(what + ".")
+    return para
+
+
+def _is_mime_bundle(node) -> bool:
+    return isinstance(node, nodes.container) and node.get("nb_element") == "mime_bundle"
+
+
+class LatexInteractiveFigures(SphinxPostTransform):
+    """LaTeX: under each interactive (Plotly) figure, which prints the still image the notebook
+    stored with it, a sentence that names its controls and sends the reader to its HTML page.
+
+    The figure's data comes from what :mod:`actlib.course.plotly_render` rendered for HTML
+    (every output type of an output is rendered when a page is read; myst-nb then keeps the
+    one the builder prints best, the still for LaTeX)."""
+
+    default_priority = 3  # before myst-nb keeps one output type of each output (SelectMimeType, 4)
+    formats = ("latex",)
+
+    def run(self, **kwargs):
+        from .plotly_render import _SPEC_SCRIPT, PLOTLY_MIME
+
+        # The page of each output: the innermost start_of_file around it (the LaTeX builder
+        # inlines every page into one tree; its nodes' parent links still point to the pages'
+        # own documents, so the page is found from the top, not by climbing parents).
+        page_of = {}
+        for start in self.document.findall(addnodes.start_of_file):
+            for bundle in start.findall(_is_mime_bundle):
+                page_of[id(bundle)] = start["docname"]
+        for bundle in list(self.document.findall(_is_mime_bundle)):
+            mimes = {child.get("mime_type"): child for child in bundle.children}
+            if PLOTLY_MIME not in mimes or not any(m and m.startswith("image/") for m in mimes):
+                continue
+            raw = "".join(n.astext() for n in mimes[PLOTLY_MIME].findall(nodes.raw))
+            match = _SPEC_SCRIPT.search(raw)
+            spec = json.loads(match.group(2).replace("<\\/", "</")) if match else {}
+            page = f"{page_of.get(id(bundle), self.env.docname)}.html"
+            anchor = bundle
+            while anchor.parent is not None and not isinstance(anchor, nodes.figure) and \
+                    anchor.get("nb_element") != "cell_code":
+                anchor = anchor.parent
+            anchor.parent.insert(anchor.parent.index(anchor) + 1, interactive_note(spec, page))
+
+
+def _is_tab_set(node) -> bool:
+    return isinstance(node, nodes.container) and node.get("design_component") == "tab-set"
+
+
+class LatexTabSets(SphinxPostTransform):
+    """LaTeX: the PDF prints the tabs of a set (sphinx-design's ``tab-set``) one after another
+    under their labels; where the section's prose names the tabs ("the three tabs below", "the
+    third tab"), a sentence before them says which parts were tabs."""
+
+    default_priority = 3
+    formats = ("latex",)
+    _NAMES_TABS = re.compile(r"\btabs?\b", re.I)
+
+    def run(self, **kwargs):
+        for tab_set in list(self.document.findall(_is_tab_set)):
+            labels = [item.children[0].astext() for item in tab_set.children
+                      if isinstance(item, nodes.container) and item.get("design_component") == "tab-item"
+                      and item.children and isinstance(item.children[0], nodes.rubric)]
+            section = tab_set.parent
+            while section is not None and not isinstance(section, nodes.section):
+                section = section.parent
+            prose = " ".join(p.astext() for p in (section or tab_set).findall(nodes.paragraph)
+                             if not _within(p, tab_set))
+            if len(labels) < 2 or not self._NAMES_TABS.search(prose):
+                continue
+            named = ", ".join(labels[:-1]) + " and " + labels[-1]
+            count = _NUMBER_WORDS.get(len(labels), str(len(labels)))
+            para = nodes.paragraph(classes=["actbook-tabs-note"])
+            para += nodes.emphasis(text=f"In the HTML book, the {count} parts below are tabs: {named}.")
+            tab_set.parent.insert(tab_set.parent.index(tab_set), para)
+
+
+class LatexLongTables(SphinxPostTransform):
+    """LaTeX: a table of 8 rows or more may break across pages (Sphinx's ``longtable``), so that
+    it starts under the text that introduces it instead of leaving the rest of the page blank.
+    Not in a box (an exercise, a solution, a note), which cannot hold one."""
+
+    default_priority = 3
+    formats = ("latex",)
+    MIN_ROWS = 8
+
+    def run(self, **kwargs):
+        for table in self.document.findall(nodes.table):
+            rows = sum(len(body.children) for body in table.findall(nodes.tbody))
+            if rows < self.MIN_ROWS or "longtable" in table["classes"] or _in_box(table):
+                continue
+            table["classes"].append("longtable")
+            # A longtable's columns need widths (Sphinx gives it "l" columns, which do not wrap):
+            # each column's share follows its longest entry, as tabulary's would.
+            for group in table.findall(nodes.tgroup):
+                specs = [c for c in group.children if isinstance(c, nodes.colspec)]
+                longest = [6] * len(specs)
+                for row in group.findall(nodes.row):
+                    for i, entry in enumerate(e for e in row.children if isinstance(e, nodes.entry)):
+                        if i < len(longest):
+                            text = entry.astext()
+                            word = max((len(w) for w in text.split()), default=0)
+                            longest[i] = max(longest[i], min(len(text), 60), word + 3)
+                for spec, width in zip(specs, longest, strict=True):
+                    spec["colwidth"] = width
+            table["classes"].append("colwidths-given")
+
+
+def _in_box(node) -> bool:
+    from sphinx_exercise.nodes import exercise_enumerable_node, exercise_node, solution_node
+
+    boxes = (nodes.Admonition, nodes.sidebar, nodes.topic, exercise_node, exercise_enumerable_node, solution_node)
+    while node is not None:
+        if isinstance(node, boxes):
+            return True
+        node = node.parent
+    return False
+
+
+class _BibliographyHere(nodes.Element):
+    """Where the bibliography page's entries are (see :class:`LatexBibliographyInPlace`)."""
+
+
+class LatexBibliographyInPlace(SphinxPostTransform):
+    """LaTeX: the bibliography's entries stay on the Bibliography page.
+
+    Sphinx gathers every citation into one ``thebibliography`` at the end of the document (its
+    ``BibliographyTransform``, 750), a chapter of its own after the instructors' part, which
+    left the book's Bibliography page with its introduction alone. This marks where the
+    entries are before they are gathered (740), and puts the gathered list back there (760),
+    after ``\\actbookbibliographyhere`` (_latex/actbook.sty), which prints it without a
+    chapter heading of its own."""
+
+    default_priority = 740
+    formats = ("latex",)
+
+    def run(self, **kwargs):
+        first = next(iter(self.document.findall(nodes.citation)), None)
+        if first is not None:
+            first.parent.insert(first.parent.index(first), _BibliographyHere())
+
+
+class LatexBibliographyPutBack(SphinxPostTransform):
+    default_priority = 760  # after Sphinx's BibliographyTransform (750)
+    formats = ("latex",)
+
+    def run(self, **kwargs):
+        from sphinx.builders.latex.nodes import thebibliography
+
+        here = next(iter(self.document.findall(_BibliographyHere)), None)
+        gathered = [n for n in self.document.children if isinstance(n, thebibliography)]
+        if here is None:
+            return
+        if len(gathered) == 1:
+            self.document.remove(gathered[0])
+            here.replace_self([nodes.raw("", "\\actbookbibliographyhere\n", format="latex"), gathered[0]])
+        else:
+            here.parent.remove(here)
+
+
+def _within(node, ancestor) -> bool:
+    while node is not None:
+        if node is ancestor:
+            return True
+        node = node.parent
+    return False
+
+
+def pdf_file(app) -> Path:
+    return Path(app.srcdir) / app.config.actbook_pdf
+
+
+class PdfLink(SphinxDirective):
+    """``{pdf-link}``: a paragraph that links the book as a PDF, in the HTML book, when ``make
+    pdf`` has built it (nothing otherwise, and nothing in the PDF itself). The page is read
+    at every build, so the link comes and goes with the PDF, which the build copies next to
+    the landing page (:func:`_copy_pdf`)."""
+
+    has_content = False
+
+    def run(self):
+        _always_read(self.env)
+        pdf = Path(self.env.srcdir) / self.config.actbook_pdf
+        if self.env.app.builder.format != "html" or not pdf.is_file():
+            return []
+        uri = "../" * self.env.docname.count("/") + PDF_NAME
+        para = nodes.paragraph(classes=["actbook-pdf-link"])
+        para += nodes.strong(text="The book as a PDF: ")
+        para += nodes.reference("", PDF_NAME, refuri=uri)
+        para += nodes.Text(f" (A4, {pdf.stat().st_size / 1e6:.1f} MB), every chapter with its outputs and "
+                           "figures, the exercises with their solutions, to print or to read offline. "
+                           "Its interactive figures are still images.")
+        return [para]
+
+
+def _pdf_header_button(app, pagename, templatename, context, doctree):
+    """The header's link to the PDF (sphinx-book-theme's header buttons), when it is built."""
+    buttons = context.get("header_buttons")
+    if buttons is None or app.builder.format != "html" or not pdf_file(app).is_file():
+        return
+    buttons.insert(0, {"type": "link", "url": context["pathto"](PDF_NAME, 1), "text": "\u00a0PDF",
+                       "icon": "fas fa-book", "label": "book-pdf-button",
+                       "tooltip": "The whole book as a PDF (A4), to print or to read offline"})
+
+
+def _copy_pdf(app, exception):
+    if exception is None and app.builder.format == "html" and pdf_file(app).is_file():
+        shutil.copyfile(pdf_file(app), Path(app.outdir) / PDF_NAME)
+
+
+def setup_pdf(app):
+    app.add_config_value("actbook_pdf", PDF_DEFAULT, "html")
+    app.add_directive("pdf-link", PdfLink)
+    app.connect("builder-inited", _latex_builder_inited, priority=900)  # after sphinx-jupyterbook-latex's
+    app.add_post_transform(LatexExerciseNumbers)
+    app.add_post_transform(LatexUnnumberedChapters)
+    app.add_post_transform(LatexInteractiveFigures)
+    app.add_post_transform(LatexTabSets)
+    app.add_post_transform(LatexLongTables)
+    app.add_post_transform(LatexBibliographyInPlace)
+    app.add_post_transform(LatexBibliographyPutBack)
+    app.connect("html-page-context", _pdf_header_button, priority=502)  # after sphinx-book-theme's (501)
+    app.connect("build-finished", _copy_pdf)
+
+
 def setup(app):
+    setup_pdf(app)
     app.add_directive("exercise-table", ExerciseTable)
     app.connect("config-inited", _default_mode)
     app.connect("html-page-context", _dedupe_scripts, priority=900)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..activations import leaky_relu, softmax
-from ._core import IncorrectAnswer, call_answer, exercise, expect_close
+from ._core import IncorrectAnswer, answer_float, answer_tuple, call_answer, exercise, expect_close
 from ._observe import probe
 
 CHAPTER = "keras_mnist"
@@ -21,26 +21,56 @@ def _keras():
 
 
 # --- keras-dense-params ------------------------------------------------------------------
+#
+# Chapter 4's exercise counts a Dense layer's weights and biases; this one asks what Keras
+# counts besides: a BatchNormalization layer's moving statistics, which count_params() and
+# model.summary() include but the optimiser does not train.
 
 _DENSE_SHAPES = [(784, 128), (128, 64), (64, 10), (784, 100), (100, 100), (1, 1), (3, 7)]
 
 
-@exercise("keras-dense-params", chapter=CHAPTER, title="Count a Dense layer's parameters", difficulty="easy")
+def _dense_bn_counts(n_in: int, n_out: int) -> tuple[int, int]:
+    """(trainable, non-trainable) parameters of ``Dense(n_out)`` + ``BatchNormalization()`` on ``n_in``
+    inputs, read from the installed Keras."""
+    keras = _keras()
+    model = keras.Sequential([keras.Input(shape=(n_in,)), keras.layers.Dense(n_out),
+                              keras.layers.BatchNormalization()])
+    return (sum(int(np.prod(v.shape)) for v in model.trainable_weights),
+            sum(int(np.prod(v.shape)) for v in model.non_trainable_weights))
+
+
+@exercise("keras-dense-params", chapter=CHAPTER, title="Trainable and non-trainable parameters",
+          difficulty="easy")
 def _dense_params(answer):
     for n_in, n_out in _DENSE_SHAPES:
-        got = call_answer(answer, n_in, n_out, what=f"dense_params({n_in}, {n_out})")
-        expected = n_in * n_out + n_out
+        what = f"dense_bn_params({n_in}, {n_out})"
+        got = call_answer(answer, n_in, n_out, what=what)
+        if np.isscalar(got) and not isinstance(got, (str, bytes)):
+            raise IncorrectAnswer(f"{what} returned one number, {got!r}; return the pair (trainable, "
+                                  "non_trainable), the two counts model.summary() prints")
+        pair = answer_tuple(got, 2, f"{what} should return a pair (trainable, non_trainable)")
+        got = tuple(answer_float(v, f"{what}[{i}]") for i, v in enumerate(pair))
+        expected = _dense_bn_counts(n_in, n_out)
         if got == expected:
             continue
+        dense = n_in * n_out + n_out  # chapter 4's count: weights and biases
+        trainable, non_trainable = got
         hint = ""
-        if got == n_in * n_out:
-            hint = ": that counts the weights only; each of the n_out units also has a bias"
-        elif got == n_in * n_out + n_in:
-            hint = ": there is one bias per output unit (n_out), not one per input"
-        elif got == (n_in + 1) * (n_out + 1):
-            hint = ": the inputs have no bias of their own; only the outputs do"
-        raise IncorrectAnswer(f"dense_params({n_in}, {n_out}) returned {got!r}, expected {expected}{hint}")
-    return "n_in x n_out weights plus n_out biases: Dense(128) on 784 inputs has 100,480 parameters."
+        if got == (dense, 0):
+            hint = (": that is the Dense layer alone; BatchNormalization adds a scale, a shift, a moving mean "
+                    "and a moving variance per unit")
+        elif got == (sum(expected), 0):
+            hint = (": the moving mean and variance are not trained (no gradient step changes them); "
+                    "Keras counts them as non-trainable")
+        elif non_trainable == expected[1] and trainable == dense:
+            hint = ": the scale and the shift are learned, so they are trainable, like the Dense layer's weights"
+        elif non_trainable == expected[1]:
+            hint = (": the non-trainable count is right; check the trainable one (the Dense layer has "
+                    "n_in * n_out weights and n_out biases, chapter 4's count)")
+        raise IncorrectAnswer(f"{what} returned ({trainable:g}, {non_trainable:g}), expected {expected}{hint}")
+    trainable, non_trainable = _dense_bn_counts(784, 100)
+    return (f"Dense(100) + BatchNormalization() on 784 inputs: {trainable:,} trainable and {non_trainable:,} "
+            "non-trainable parameters. count_params() and the summary's 'Total params' add the two.")
 
 
 # --- keras-leaky-relu ----------------------------------------------------------------------
@@ -117,8 +147,15 @@ def _logits_loss(answer):
     try:
         value = call_answer(answer, labels, logits, what=what)
     except IncorrectAnswer as err:
-        raise IncorrectAnswer(f"{err}. The labels here are class indices, shape (n,), not one-hot rows: "
-                              "a categorical loss expects one-hot labels of shape (n, 10).") from err
+        message = str(err)
+        if "to be a function" in message:  # a loss's name, or anything else that cannot be called
+            raise IncorrectAnswer(f"{message}. Pass a loss object, such as "
+                                  "keras.losses.SparseCategoricalCrossentropy(...), or a function of "
+                                  "(y_true, y_pred): a loss's name cannot carry from_logits=True.") from err
+        if "same rank" in message:  # what Keras's categorical losses say of integer labels
+            raise IncorrectAnswer(f"{message}. The labels here are class indices, shape (n,), not one-hot "
+                                  "rows: a categorical loss expects one-hot labels of shape (n, 10).") from err
+        raise
     try:
         value = float(np.mean(keras.ops.convert_to_numpy(value)))
     except Exception:
@@ -147,6 +184,9 @@ def _logits_loss(answer):
 
 CNN_TARGET = 0.99
 CNN_MAX_PARAMS = 500_000
+#: The Keras layers that make a model a convolutional network for this exercise: the 2-D ones
+#: (in Keras 3 the separable, depthwise and transposed layers are not subclasses of Conv2D).
+CNN_CONV_LAYERS = ("Conv2D", "SeparableConv2D", "DepthwiseConv2D", "Conv2DTranspose")
 
 
 #: The chapter's validation split: the last 12,000 training images (x_val, y_val).
@@ -188,8 +228,9 @@ def _describe_cnn(answer, parts):
     keras = _keras()
     if not isinstance(answer, keras.Model):
         return {"type": type(answer).__name__, "model": False}
+    convolutions = tuple(getattr(keras.layers, name) for name in CNN_CONV_LAYERS)
     about = {"type": type(answer).__name__, "model": True, "params": int(answer.count_params()),
-             "conv": any(isinstance(layer, keras.layers.Conv2D) for layer in _all_layers(answer))}
+             "conv": any(isinstance(layer, convolutions) for layer in _all_layers(answer))}
     if not about["conv"] or about["params"] > CNN_MAX_PARAMS:
         return about
     for part in parts:
@@ -213,10 +254,13 @@ def _cnn_99(answer):
     if not model["model"]:
         raise IncorrectAnswer(f"expected your trained Keras model; got {model['type']}")
     if not model["conv"]:
-        raise IncorrectAnswer("your model has no Conv2D layer: this exercise asks for a convolutional network")
+        raise IncorrectAnswer(f"your model has no 2-D convolution layer ({', '.join(CNN_CONV_LAYERS)}): "
+                              "this exercise asks for a convolutional network")
     if model["params"] > CNN_MAX_PARAMS:
         raise IncorrectAnswer(f"your model has {model['params']:,} parameters; keep it small "
-                              f"(at most {CNN_MAX_PARAMS:,}) so that it trains in a minute on a laptop")
+                              f"(at most {CNN_MAX_PARAMS:,}): the exercise caps the parameters at "
+                              f"{CNN_MAX_PARAMS:,} and asks for training under a minute or two on a "
+                              "laptop CPU")
     accuracy = {}
     for part in parts:
         _, labels = _mnist_images(part)

@@ -41,7 +41,8 @@ def _collapse(answer):
         shapes = " -> ".join(map(str, sizes))
         expect_close(got[0], w, f"W for layer sizes {shapes} (expected shape {w.shape})")
         expect_close(got[1], b, f"b for layer sizes {shapes}")
-    return "W = W_L ... W_2 W_1 and b = W_L(...(W_2 b_1 + b_2)...) + b_L: any depth of linear layers is one layer."
+    return ("For layers 1 to K, W = W_K ... W_2 W_1 and b = W_K(...(W_2 b_1 + b_2)...) + b_K: any depth of "
+            "linear layers is one layer.")
 
 
 #: A grid over the square and around it, on which two networks must agree to be "the same function".

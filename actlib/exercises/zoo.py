@@ -1,11 +1,15 @@
 """Self-checks for the activation zoo."""
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
+from scipy.optimize import minimize_scalar
 
+from ..activations import swish
+from ..activations_piecewise import hardswish
 from ..registry import derivative, get, names
-from ._core import IncorrectAnswer, answer_floats, call_answer, exercise, expect_close
+from ._core import IncorrectAnswer, answer_float, answer_floats, call_answer, exercise, expect_close
 
 
 @exercise("zoo-softplus-derivative", chapter="zoo", title="Differentiate softplus", difficulty="easy")
@@ -69,3 +73,45 @@ def _swish_minimum(answer):
                                          "f'(x) = 0 to full precision)" if close else ""))
     return (f"x_min = -(1 + W(1/e))/beta and f_min = -W(1/e)/beta, W(1/e) = {u:.10f}: since "
             "x sigma(beta x) = swish_1(beta x)/beta, one minimiser serves every beta.")
+
+
+def _swish_minus_hardswish(x):
+    return swish(x) - hardswish(x)
+
+
+@exercise("zoo-hardswish-gap", chapter="zoo", title="How far hard-swish is from Swish", difficulty="hard")
+def _hardswish_gap(answer):
+    # max |swish - hardswish| = 3 sigma(-3) = 3/(1 + e^3), at x = -3 and x = 3, where hard-swish's
+    # quadratic piece meets its outer pieces (the gap is even: both functions satisfy f(-x) = f(x) - x).
+    # Inside (0, 3) the gap is positive at first, with a maximum of only about 0.106.
+    shape = "answer with a dict {'gap': ..., 'at': [...], 'cost_ratio': ...}"
+    if not isinstance(answer, Mapping) or set(answer) != {"gap", "at", "cost_ratio"}:
+        keys = sorted(map(str, answer)) if isinstance(answer, Mapping) else None
+        raise IncorrectAnswer(shape + (f"; got the keys {keys}" if keys is not None
+                                       else f"; got {type(answer).__name__}"))
+    gap = answer_float(answer["gap"], "hardswish_gap['gap']")
+    at = np.sort(answer_floats(answer["at"], "hardswish_gap['at']").ravel())
+    ratio = answer_float(answer["cost_ratio"], "hardswish_gap['cost_ratio']")
+    exact = 3 / (1 + math.exp(3))
+    bump = -minimize_scalar(lambda t: -_swish_minus_hardswish(t), bounds=(0, 3), method="bounded",
+                            options={"xatol": 1e-12}).fun
+    if math.isclose(gap, bump, rel_tol=1e-3):
+        raise IncorrectAnswer(f"gap = {gap!r} is the largest gap with Swish above hard-swish, inside (-3, 3). "
+                              "Where is Swish below hard-swish, and by how much?")
+    if not math.isclose(gap, exact, rel_tol=1e-12):
+        close = math.isclose(gap, exact, rel_tol=1e-3)
+        raise IncorrectAnswer(f"gap = {gap!r} is not the largest |swish(x) - hardswish(x)|"
+                              + ("; it is right to a few digits only: a grid is not enough, the largest gap "
+                                 "has a formula" if close else ""))
+    if at.size == 1 and math.isclose(abs(float(at[0])), 3.0, abs_tol=1e-9):
+        raise IncorrectAnswer(f"the gap is largest at {float(at[0])!r}, but not only there: swish(x) - "
+                              "hardswish(x) is an even function of x (compare swish(-x) with swish(x) - x)")
+    if at.size != 2 or not np.allclose(at, [-3.0, 3.0], rtol=0, atol=1e-9):
+        raise IncorrectAnswer(f"hardswish_gap['at'] = {at.tolist()}: those are not the x where "
+                              "|swish(x) - hardswish(x)| is largest (look where hard-swish's pieces meet)")
+    if not (math.isfinite(ratio) and ratio > 0):
+        raise IncorrectAnswer(f"hardswish_gap['cost_ratio'] = {ratio!r}: a ratio of two times must be a "
+                              "positive number (Swish's time divided by hard-swish's)")
+    return ("max |swish(x) - hardswish(x)| = 3/(1 + e^3) = 3 sigma(-3), about 0.1423, at x = -3 and x = 3, "
+            "where hard-swish's quadratic piece meets its outer pieces. The check does not judge "
+            "cost_ratio: a time ratio depends on the machine, its load and the size of the array.")

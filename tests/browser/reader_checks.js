@@ -213,6 +213,41 @@
       return problems;
     },
 
+    // Figure text on a phone (issue 23): each figure's smallest text, in CSS px as shown, is at
+    // least 9 px below 600 px of screen width. The book's figures record their smallest text in
+    // points (class actbook-text-pt-<tenths>, actlib/course/phone_render.py); drawn at 100 dpi,
+    // a point is 100/72 CSS px at the figure's own width, scaled by the width it is shown at.
+    // figureTextStats() returns the smallest size on the page, and the figures it measured.
+    figureTextStats() {
+      const root = content();
+      const sizes = [];
+      const unknown = [];
+      if (!root) return { smallest: null, figures: 0, unknown };
+      root.querySelectorAll("img").forEach((img) => {
+        if (!rendered(img) || img.closest(".actbook-plotly, .actbook-plotly-card, noscript")) return;
+        const tag = [...img.classList].find((c) => c.startsWith("actbook-text-pt-"));
+        if (!tag) {
+          unknown.push(describe(img.closest("figure") || img));
+          return;
+        }
+        const points = Number(tag.slice("actbook-text-pt-".length)) / 10;
+        const drawn = parseFloat(img.style.width) || Number(img.getAttribute("width")) || img.naturalWidth / 2;
+        const shown = img.getBoundingClientRect().width;
+        sizes.push((points * 100) / 72 * (shown / drawn));
+      });
+      return { smallest: sizes.length ? Math.min(...sizes) : null, figures: sizes.length, unknown };
+    },
+
+    figureText() {
+      if (window.innerWidth >= 600) return [];
+      const stats = checks.figureTextStats();
+      const problems = stats.unknown.map((f) => `${f} has no phone version (its text size is unknown)`);
+      if (stats.smallest !== null && stats.smallest < 9) {
+        problems.push(`a figure's smallest text is ${stats.smallest.toFixed(1)} CSS px (at least 9)`);
+      }
+      return problems;
+    },
+
     // Printed output keeps its lines (issue 23): no line of it wraps (an aligned table or Keras'
     // model.summary() box would break mid-row), and an output wider than its box scrolls inside
     // it, visibly. Returns problems; window.actbookChecks.printedStats() returns the counts.

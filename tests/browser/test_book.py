@@ -221,16 +221,20 @@ def test_page_as_read(visit, axe_js, page_path, width, record_property):
         theme = v.page.evaluate("() => document.documentElement.dataset.theme")
         if theme != mode:
             found.append(f"the page is in {theme!r} mode, not {mode!r} (the reader's setting)")
-        for name in ("markers", "plumbing", "overflow", "images", "searchBoxes", "printed", "scrollers"):
+        for name in ("markers", "plumbing", "overflow", "images", "searchBoxes", "printed", "scrollers",
+                     "figureText"):
             report[f"{mode}: {name}"] = v.check(name)
         formulas = v.check("formulas")
         report[f"{mode}: formulas"] = formulas["problems"]
         if not counted:  # (the counts are the same in either mode)
             printed = v.check("printedStats")
+            figures = v.check("figureTextStats")
             record_property("actbook", {"page": page_path, "width": WIDTHS[width][0],
                                         "wrapped": len(printed["wrapped"]),
                                         "scrolling_outputs": len(printed["scrolling"]),
-                                        "wide_formulas": formulas["wide"]})
+                                        "wide_formulas": formulas["wide"],
+                                        "smallest_figure_text_px": figures["smallest"],
+                                        "figures_without_text_size": len(figures["unknown"])})
             counted = True
         if width == "desktop":  # (colours and names do not change with the width: one audit per mode)
             report[f"{mode}: axe"] = _axe(v, axe_js)
