@@ -50,7 +50,17 @@
     return Math.round(fit >= designed ? Math.min(fit, natural) : designed);
   };
 
-  const openLightbox = (link) => {
+  // A figure drawn twice (actlib/phone_figures.py) opens its desktop drawing, the larger one,
+  // from its phone drawing too.
+  const desktopTwin = (link) => {
+    if (!link.querySelector("img.actbook-phone")) return link;
+    const holder = link.closest("figure") || link.parentElement;
+    const desktop = holder && holder.querySelector("img.actbook-desktop");
+    return (desktop && desktop.closest("a")) || link;
+  };
+
+  const openLightbox = (opener) => {
+    const link = desktopTwin(opener);
     const img = link.querySelector("img");
     const title = caption(link);
     const dialog = document.createElement("dialog");
@@ -94,7 +104,7 @@
     dialog.addEventListener("close", () => {
       dialog.remove();
       document.documentElement.classList.remove("actbook-lightbox-open");
-      link.focus({ preventScroll: true });
+      opener.focus({ preventScroll: true });
     });
     document.body.append(dialog);
     document.documentElement.classList.add("actbook-lightbox-open");
