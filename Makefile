@@ -27,7 +27,7 @@ XDIST  := -n 2 --dist loadfile --no-loadscope-reorder
 # The unit tests on two workers, each taking the next test as it gets free (the student
 # edition's slow tests would otherwise all fall to one worker).
 UNIT_XDIST := -n 2 --dist worksteal
-LONGEST   := chapters/07_gan.ipynb chapters/06_keras_mnist.ipynb
+LONGEST   := chapters/07_dcgan_training.ipynb chapters/06_keras_mnist.ipynb
 NOTEBOOKS_LONGEST_FIRST = $(LONGEST) $(filter-out $(LONGEST),$(sort $(wildcard chapters/*.ipynb)))
 # Numbers in text outputs are compared to a relative 1e-9 (tests/nbval_numeric.py), so that a
 # CPU whose kernels round the last bit differently passes; `make test-kernels` checks it.
@@ -37,7 +37,7 @@ NBVAL := $(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-wi
 # on their own, not beside the other unit tests.
 GRADER_TESTS := tests/test_course_grade.py tests/test_grade_cheats.py tests/test_grade_limits.py tests/test_lms.py
 
-.PHONY: help install lab book test test-lane-notebooks test-lane-checks lint unit unit-tests grader-tests notebooks \
+.PHONY: help install lab book course-book test test-lane-notebooks test-lane-checks lint unit unit-tests grader-tests notebooks \
         book-check test-kernels browser-test student clean execute bench ch5-study gan-study pdf pdf-build pdf-test
 
 help:
@@ -45,6 +45,7 @@ help:
 	@echo "make lab    - set up .venv/ with JupyterLab and open the chapters in it"
 	@echo "make test   - set up .venv/, then nbval on every notebook beside lint, book build, grader, browser and unit tests"
 	@echo "make pdf    - the book as one A4 PDF, _build/pdf/actbook.pdf (needs TeX: it names the Debian packages)"
+	@echo "make course-book - the HTML book without the solutions, to host during a term, in _build/course/html"
 	@echo "make student - the student edition (solutions removed) in _build/student/, with a zip to hand out"
 	@echo "make gradescope - the Gradescope autograder zip in _build/gradescope/ (CHAPTERS=..., POINTS=...)"
 	@echo "make browser-test [BOOK_HTML=_build/html] - the built book in headless Chromium"
@@ -119,7 +120,7 @@ notebooks: install
 
 # The fast chapters' nbval again under four other CPU kernels (tests/cross_kernel.py: OpenBLAS
 # core types, NumPy's and PyTorch's SIMD without AVX-512 or AVX2, one and two threads).
-# KERNEL_SETTING=nehalem-sse-2threads NB=chapters/07_gan.ipynb runs one setting on one notebook.
+# KERNEL_SETTING=nehalem-sse-2threads NB=chapters/07_dcgan_training.ipynb runs one setting on one notebook.
 test-kernels: install
 	time $(BIN)/python -m tests.cross_kernel $(if $(KERNEL_SETTING),--setting $(KERNEL_SETTING)) $(if $(NB),--notebooks $(NB))
 
@@ -173,6 +174,13 @@ pdf-test: install
 student: install
 	$(BIN)/python -m actlib.course.student --chapters chapters --out _build/student
 
+# The course edition (actlib/course/course_edition.py): the HTML book with every solution left
+# out, the exercises and self-checks kept, for an instructor to host during a term; built from the
+# stored outputs into _build/course/html. make test builds it and checks that no solution is in it.
+course-book: install
+	time $(BIN)/python -m actlib.course.course_edition --out _build/course
+	$(BIN)/python -m actlib.course.course_edition --check _build/course/html
+
 # The Gradescope autograder, _build/gradescope/actbook-autograder.zip (actlib/course/gradescope.py):
 # its setup.sh installs this environment as `install` does (the same UV and MNIST pins), its
 # run_autograder grades a submission with actlib.course.grade. CHAPTERS="zoo 02_xor" grades only
@@ -211,6 +219,7 @@ test-lane-notebooks: install
 test-lane-checks: install
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory book-check
+	@$(MAKE) --no-print-directory course-book
 	@$(MAKE) --no-print-directory grader-tests
 	@$(MAKE) --no-print-directory browser-test
 	@$(MAKE) --no-print-directory unit-tests

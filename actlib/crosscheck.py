@@ -89,7 +89,8 @@ def support_sizes(rows):
 KNOWN_DIFFERENCES = {
     # Keras computes (x + sqrt(x**2 + b)) / 2 as written: for x << 0 the sum cancels (float32).
     ("keras", "squareplus"): lambda x: (x < -100) if x.dtype == np.float32 else np.zeros(x.shape, bool),
-    # Keras 3.15's sparsemax takes the wrong threshold whenever its support has two or more entries.
+    # Keras 3.15's sparsemax takes a wrong threshold for almost every input whose support has two or
+    # more entries (right only where the partial sums before the last add up to 0): all left out.
     ("keras", "sparsemax"): lambda x: np.broadcast_to(support_sizes(x) > 1, x.shape),
 }
 

@@ -138,9 +138,13 @@ def draw_network(weights, biases=None, *, activations=None, input_names=None, ou
             figsize = (min(MAX_FIGURE_WIDTH, 1.9 * len(sizes) + 0.6), 1.1 * max(sizes) + 1.4)
         _, ax = plt.subplots(figsize=figsize)
     kinds = ["input"] + ["hidden"] * (layers - 1) + ["output"]
-    nx.draw_networkx_edges(graph, pos, ax=ax, node_size=1500, arrowsize=12, edge_color="#555555",
+    # Upright (a phone's column), each unit prints its bias inside it: beside it, the label came
+    # as close to the next unit as to its own (review 7 of chapter 4, C4). The units grow for it.
+    inside = vertical and any(b is not None for b in biases)
+    node_size = 2300 if inside else 1500
+    nx.draw_networkx_edges(graph, pos, ax=ax, node_size=node_size, arrowsize=12, edge_color="#555555",
                            width=1.2)
-    nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=1500, edgecolors="black", linewidths=1.2,
+    nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=node_size, edgecolors="black", linewidths=1.2,
                            node_color=[_UNIT_COLOURS[kinds[k]] for k, _ in graph.nodes])
     unit_text = {}
     for k, n in enumerate(sizes):
@@ -151,7 +155,10 @@ def draw_network(weights, biases=None, *, activations=None, input_names=None, ou
                 unit_text[(k, i)] = f"{outputs[i]}\n{activations[k - 1]}" if activations[k - 1] else outputs[i]
             else:
                 unit_text[(k, i)] = activations[k - 1] or ""
-    nx.draw_networkx_labels(graph, pos, labels=unit_text, ax=ax, font_size=11)
+            if inside and k > 0 and biases[k - 1] is not None:
+                bias = f"b={fmt.format(float(np.asarray(biases[k - 1], dtype=float)[i]))}"
+                unit_text[(k, i)] = f"{unit_text[(k, i)]}\n{bias}" if unit_text[(k, i)] else bias
+    nx.draw_networkx_labels(graph, pos, labels=unit_text, ax=ax, font_size=10 if inside else 11)
     if edge_labels is not None:
         # The labels of edges leaving different units sit at different distances along the
         # edges, so that labels of crossing edges do not land on each other.
@@ -171,15 +178,14 @@ def draw_network(weights, biases=None, *, activations=None, input_names=None, ou
             continue
         for i, value in enumerate(np.asarray(b, dtype=float)):
             x, y = pos[(k, i)]
-            if vertical:  # beside the unit, where no edge runs
-                ax.annotate(f"b = {fmt.format(value)}", (x, y), xytext=(24, 0), textcoords="offset points",
-                            ha="left", va="center", fontsize=10)
+            if vertical:  # (inside the unit: see above)
+                continue
             else:
                 ax.annotate(f"b = {fmt.format(value)}", (x, y), xytext=(0, -29), textcoords="offset points",
                             ha="center", va="top", fontsize=9)
     if vertical:
         half = (max(sizes) - 1) / 2
-        ax.set_xlim(-half - 0.55, half + 0.9 if any(b is not None for b in biases) else half + 0.55)
+        ax.set_xlim(-half - 0.6, half + 0.6)
         ax.set_ylim(-layers - 0.45, 0.45)
     else:  # one column per layer at x = 0 .. L: let the columns fill the figure's width
         ax.set_xlim(-0.3, layers + 0.3)

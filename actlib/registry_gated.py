@@ -91,7 +91,7 @@ RECORDS = [
         derivative_formula=r"J v = v_a \odot \max(0, b) + a \odot [b > 0] \odot v_b",
         output_range=(-INF, INF),
         range_text="(-inf, inf), half the size",
-        used_in="transformer feed-forward blocks (Shazeer 2020)",
+        used_in="transformer feed-forward blocks in Shazeer's (2020) comparison",
         torch=_NO_LIBRARY,
         keras=_NO_LIBRARY,
         initialisation=_TRANSFORMER_INIT,

@@ -99,10 +99,12 @@ RECORDS = [
         gain=None,
         cost="per row a sort and a cumulative sum (n log n); 1 comparison per element",
         defaults={"axis": -1},
-        note="Keras 3.15's sparsemax is wrong whenever two or more scores are in the support: its "
-             "threshold sums the cumulative sums over the support instead of taking the last one, so the "
-             "result does not sum to 1 and its entries can leave [0, 1] (sparsemax([1, 0.5, -1]) gives "
-             "[0.25, 0, 0], not [0.75, 0.25, 0]; sparsemax([-3, -3.2, -3.4]) gives [3.6, 3.4, 3.2]; "
+        note="Keras 3.15's sparsemax is wrong for almost every input with two or more scores in the "
+             "support: its threshold sums the cumulative sums over the support instead of taking the "
+             "last one, and the two agree only when the partial sums before the last add up to 0 "
+             "(sparsemax([0, -0.5]) gives the right [0.75, 0.25]). Otherwise the result does not sum to "
+             "1 and its entries can leave [0, 1] (sparsemax([1, 0.5, -1]) gives [0.25, 0, 0], not "
+             "[0.75, 0.25, 0]; sparsemax([-3, -3.2, -3.4]) gives [3.6, 3.4, 3.2]; "
              "keras-team/keras#23425). PyTorch has none.",
         keras_api=keras(f"{_KA}.sparsemax", kwargs={"axis": Param("axis")}, string="sparsemax")),
     Activation(

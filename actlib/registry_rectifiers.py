@@ -49,7 +49,8 @@ _RECTIFIERS = [
         derivative_formula=r"1 \;(x > 0), \; \alpha \;(x \le 0)",
         output_range=(-INF, INF),
         range_text="(-inf, inf)",
-        used_in="hidden layers where dead ReLUs hurt; GAN discriminators (alpha = 0.2)",
+        used_in="hidden layers, to keep a gradient for negative inputs (Maas et al. 2013); GAN discriminators "
+                "(alpha = 0.2)",
         torch="nn.LeakyReLU(negative_slope=0.01)",
         keras="layers.LeakyReLU(negative_slope=0.3) / keras.activations.leaky_relu(negative_slope=0.2)",
         initialisation="He (Kaiming), with the slope",
@@ -190,7 +191,7 @@ _SMOOTH_RECTIFIERS = [
         keras="'selu' / keras.activations.selu",
         initialisation="LeCun normal",
         gain="linear",
-        cost="1 comparison, 1 expm1, 2 multiplications",
+        cost="1 comparison, 1 expm1",
         kinks={0.0: _LAMBDA * _ALPHA},
         note="For self-normalising networks PyTorch's calculate_gain documentation says to use "
              "nonlinearity='linear' (weights of variance 1/fan_in: LeCun normal), not 'selu', whose "

@@ -3,8 +3,9 @@
 Run: ``make ch5-study`` or ``.venv/bin/python -m tests.ch5_study``. The file records how long its
 runs took (``about.parts``): 12.9 minutes for the first six networks' 65 runs, 0.3 minutes for the
 8-times network's 10, added later with ``--networks``; 13.2 minutes in all. It writes
-``chapters/data/ch5_study.json``, which chapter 5 reads: the chapter quotes this file. Every run
-is seeded; a run without ``--networks`` trains all 75 again. Options: ``--seeds 0 1 2 3 4``,
+``chapters/data/ch5_study.json``, which chapter 5's section page ``chapters/05_deep_networks.ipynb``
+reads: the page quotes this file. Every run is seeded; a run without ``--networks`` trains all 75
+again. Options: ``--seeds 0 1 2 3 4``,
 ``--steps 500``, ``--out PATH``, and ``--networks NAME ...`` to train only the named networks and
 merge their runs into the existing file (the other networks' runs are kept; the file's steps,
 seeds and library versions must match this run's).

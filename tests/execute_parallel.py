@@ -6,7 +6,7 @@ computes on one thread, see ``actlib.frameworks``), in the order given (longest 
 stores each result in the cache exactly as myst-nb would (same execution call, same cache
 record), so the build then finds every notebook cached and executes nothing.
 
-Run: ``python -m tests.execute_parallel --cache _build/.jupyter_cache chapters/07_gan.ipynb ...``
+Run: ``python -m tests.execute_parallel --cache _build/.jupyter_cache chapters/07_dcgan_training.ipynb ...``
 A notebook whose cached record is already current is skipped.
 """
 

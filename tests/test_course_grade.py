@@ -85,7 +85,7 @@ def test_plan_replaces_check_cells_by_observations():
     from actlib.course import plan
 
     book = plan.book_answers(ROOT / "chapters")
-    assert book["03_activation_functions"]["activations-maxout-square"] == "(weights, biases)"
+    assert book["03_rectifiers"]["activations-maxout-square"] == "(weights, biases)"
     nb = _nb(new_code_cell("x = 1"), _check('print("Correct (zoo-softplus-derivative)")\n' + CHECK_1))
     zoo = {label: book["zoo"][label] for label in LABELS}
     steps = plan.plan(nb, zoo)

@@ -414,3 +414,28 @@ def test_hardswish_gap_wrong():
         actlib.check("zoo-hardswish-gap", [EXACT, [-3, 3], 2.0])
     with pytest.raises(NotAnswered):
         actlib.check("zoo-hardswish-gap", None)
+
+
+def test_deep_sigmoid_is_trained_where_it_is_judged_not_in_the_kernel():
+    """Issue 26: the network crosses as its layers' weights; the grader rebuilds a plain
+    nn.Sequential and trains it itself: the module's own code (here a forward pass that would
+    never learn) plays no part in the verdict, and the kernel reports no accuracy."""
+    import json
+
+    from torch import nn
+
+    from actlib.exercises import _wire, judge, observe
+
+    class Faked(nn.Sequential):
+        def forward(self, x):
+            return super().forward(x) * 0.0
+
+    observation = json.loads(_wire.dumps(observe("gradients-deep-sigmoid",
+                                                 lambda seed: Faked(*deep_sigmoid_network(seed)))))
+    assert "accuracy" not in json.dumps(observation) and '"before"' not in json.dumps(observation)
+    status, message = judge("gradients-deep-sigmoid", observation)
+    assert status == "pass", message  # the layers' weights are the rescued network's
+    import torch
+
+    with torch.no_grad():  # (the faked forward pass does fake: it gives 0 for every class)
+        assert float(Faked(*deep_sigmoid_network(0))(torch.zeros(1, 784)).abs().max()) == 0.0

@@ -169,7 +169,7 @@ def test_cnn_accepts_a_model_that_scores_99_percent_on_validation(tiny_test_set,
     out = capsys.readouterr().out
     assert "reaches 99% or more on the validation split" in out and "never looks at the test set" in out
     assert "grader runs your notebook again and measures the model it trains on the test set" in out
-    assert tiny_test_set == ["validation", "validation"]  # the predictions, then the labels
+    assert tiny_test_set == ["validation"]  # the images and labels, once
 
 
 def test_cnn_rejects_a_weak_model_on_the_validation_split(monkeypatch):
@@ -198,19 +198,16 @@ def test_cnn_check_in_a_notebook_never_loads_the_test_set(monkeypatch):
     (TINY_LABELS, HALF_WRONG, "wrong", "test accuracy 50.00% (validation 100.00%), measured once by the "
                                        "grader: below 99%"),
 ], ids=["both-pass", "only-test-passes", "only-validation-passes"])
-def test_the_grader_judges_the_test_set_measured_once(monkeypatch, validation, test, status, words):
-    stand_in(monkeypatch, validation=validation, test=test)
-    describe, described = km._describe_cnn, []
-
-    def counted(answer, parts):
-        described.append(tuple(parts))
-        return describe(answer, parts)
-
-    monkeypatch.setattr(km, "_describe_cnn", counted)
+def test_the_grader_rebuilds_the_model_and_measures_the_test_set_once(monkeypatch, validation, test, status, words):
+    """Issue 26: the model crosses as configuration and weights; the grader's process rebuilds it
+    and measures it. The submission's kernel measures nothing."""
+    loads = stand_in(monkeypatch, validation=validation, test=test)
     observation = json.loads(_wire.dumps(observe("keras-cnn-99", reader())))
-    assert described == [("validation", "test")]  # one measurement, in the submission's kernel
+    assert loads == []  # in the submission's kernel: the model exported, no image read
+    records = list(observation["records"].values())
+    assert len(records) == 1 and '"config"' in json.dumps(records[0]) and '"weights"' in json.dumps(records[0])
     verdict_status, message = judge("keras-cnn-99", observation)
-    assert described == [("validation", "test")]  # the judge measures nothing: it reads the observation
+    assert loads == ["validation", "test"]  # measured once, by the grader
     assert (verdict_status, words in message) == (status, True), message
 
 
@@ -254,4 +251,41 @@ def test_cnn_counts_every_2d_convolution_layer(layer):
     convolution = getattr(keras.layers, layer)(*((3,) if layer == "DepthwiseConv2D" else (2, 3)))
     model = keras.Sequential([keras.Input((28, 28, 1)), convolution, keras.layers.Flatten(),
                               keras.layers.Dense(10)])
-    assert km._describe_cnn(model, [])["conv"]
+    rebuilt = km._rebuild_cnn(km._export_cnn(model))
+    convolutions = tuple(getattr(keras.layers, name) for name in km.CNN_CONV_LAYERS)
+    assert any(isinstance(found, convolutions) for found in km._all_layers(rebuilt))
+
+
+class _Forged(keras.Model):
+    """Issue 26's forgery: a model whose predictions come from elsewhere than its layers."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = keras.layers.Conv2D(1, 3)
+        self.flat = keras.layers.Flatten()
+        self.out = keras.layers.Dense(10)
+
+    def call(self, x):
+        return self.out(self.flat(self.conv(x)))
+
+
+def test_a_model_the_grader_cannot_rebuild_is_wrong_with_a_message_that_says_what_to_submit(monkeypatch):
+    stand_in(monkeypatch)
+    forged = _Forged()
+    forged(TINY_X[:1])
+    status, message = graded("keras-cnn-99", forged)  # (its class is this test module's: refused by name)
+    assert status == "wrong" and "names the module 'tests.test_exercises_keras'" in message
+    assert "keras.Sequential or the functional API" in message
+    _Forged.__module__ = "__main__"  # a class of the notebook's own, as a submission defines it
+    try:
+        status, message = graded("keras-cnn-99", forged)
+    finally:
+        _Forged.__module__ = __name__
+    assert status == "wrong" and "keras.Sequential or the functional API" in message, message
+    lam = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Lambda(lambda t: t * 2),
+                            keras.layers.Conv2D(1, 3), keras.layers.Flatten(), keras.layers.Dense(10)])
+    status, message = graded("keras-cnn-99", lam)
+    assert status == "wrong" and "Lambda" in message
+    with pytest.raises(IncorrectAnswer, match="names the module 'os'"):
+        km._keras_modules_only({"class_name": "Sequential",
+                                "config": {"layers": [{"module": "os", "class_name": "system"}]}})

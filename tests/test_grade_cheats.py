@@ -92,6 +92,9 @@ def _cheats():
         "huge-output": _standard(STUBS, 'print("Correct (zoo-softplus-derivative)\\n" * 300_000)'),
         "endless-output": _standard(STUBS, 'while True:\n    print("Correct (zoo-bounded-below)")'),
         "forge-observation": _standard(STUBS, _FORGE),
+        # issue 26: an answer that is actlib's own implementation (the scan flags it)
+        "actlib-answer": _standard('softplus_derivative = lambda x: actlib.derivative("softplus", x)\n'
+                                   "bounded_below = None", ""),
     }
 
 
@@ -133,13 +136,17 @@ def graded(tmp_path_factory):
     with contextlib.redirect_stdout(buffer):
         assert grade.main(argv) == 0
     rows = read_rows(csv_path)
-    return rows, buffer.getvalue()
+    with csv_path.open() as f:
+        messages = {}
+        for row in csv.DictReader(f):
+            messages.setdefault(Path(row["submission"]).parent.name, []).append(row["message"])
+    return rows, buffer.getvalue(), messages
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("cheat", list(_cheats()))
 def test_cheat_does_not_pass(cheat, graded):
-    rows, out = graded
+    rows, out, _ = graded
     assert cheat in rows, out
     softplus, bounded, passed = rows[cheat]
     assert passed == "0/2", f"{cheat}: {rows[cheat]}\n{out}"
@@ -148,10 +155,18 @@ def test_cheat_does_not_pass(cheat, graded):
 
 @pytest.mark.slow
 def test_cheat_verdicts_say_what_happened(graded):
-    rows, out = graded
-    assert rows["patch-check"][:2] == ["todo", "todo"]
-    assert rows["patch-registry-wrong"][:2] == ["error", "wrong"]  # no observed outputs; the value is wrong
-    assert rows["patch-numpy-wrong"][:2] == ["wrong", "wrong"]
+    rows, out, messages = graded
+    # The trusted source scan (issue 26) flags every cheat that patches a module, reaches into
+    # actlib.exercises or answers with actlib's own function; the message keeps the check's verdict.
+    assert rows["patch-check"][:2] == ["flagged", "flagged"]  # assigns actlib.check
+    assert rows["patch-registry-wrong"][:2] == ["flagged", "flagged"]  # imports actlib.exercises
+    assert rows["patch-numpy-wrong"][:2] == ["flagged", "flagged"]  # assigns np.isclose
+    assert rows["patch-print-stdout"][:2] == ["flagged", "flagged"]  # assigns builtins.print
+    assert rows["actlib-answer"][:2] == ["flagged", "todo"]  # actlib.derivative is the answer
+    assert "uses actlib.derivative, which computes this exercise's answer" in messages["actlib-answer"][0]
+    assert "(the check alone: pass" in messages["actlib-answer"][0]  # right, but not the student's work
+    assert "assigns actlib.check, an attribute of an imported module" in messages["patch-check"][0]
+    assert "(the check alone: todo" in messages["patch-check"][0]
     assert rows["print-by-hand"][:2] == ["todo", "todo"]
     assert rows["edit-check-cell"][:2] == ["todo", "todo"]
     assert rows["delete-check-cell"][:2] == ["todo", "todo"]
@@ -160,8 +175,8 @@ def test_cheat_verdicts_say_what_happened(graded):
     assert rows["huge-output"][:2] == ["todo", "todo"]  # one 10 MB message: dropped unread, the rest graded
     assert "endless-output/zoo.ipynb: the notebook printed more than 2 MB" in out
     assert rows["endless-output"][:2] == ["not run", "not run"]
-    assert rows["forge-observation"][:2] == ["error", "wrong"]  # a function with no observed outputs
-    assert rows["patch-registry"][:2] == ["error", "todo"]  # the patched kernel-side check observed nothing
+    assert rows["forge-observation"][:2] == ["flagged", "flagged"]  # imports actlib.exercises._observe
+    assert rows["patch-registry"][:2] == ["flagged", "flagged"]
 
 
 if __name__ == "__main__":  # python tests/test_grade_cheats.py GRADER [options]: GRADER a module name or a .py file

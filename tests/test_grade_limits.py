@@ -117,8 +117,36 @@ def test_a_fork_bomb_is_contained(graded):
     rows, out, _ = graded
     assert rows["fork-bomb"] == ["not run", "not run", "0/2"], out
     ps = subprocess.run(["ps", "-eo", "user,args"], capture_output=True, text=True, check=True).stdout
-    assert not [line for line in ps.splitlines()
-                if line.startswith("nobody") and "ipykernel_launcher" in line and "actbook-grade-" in line]
+    assert not [line for line in ps.splitlines()  # (the kernels' user ids: sandbox._UID_BASE and up)
+                if line.split()[0].isdigit() and int(line.split()[0]) >= 2_100_000_000
+                and "ipykernel_launcher" in line and "actbook-grade-" in line]
+
+
+@ROOT_ONLY
+def test_submissions_graded_at_once_cannot_reach_each_other(tmp_path):
+    """Review 7 of the instructors' page, finding 1: with --jobs 2 every kernel ran as nobody, and
+    one submission wrote a start-up file into another's scratch folder. Each now has its own uid."""
+    from actlib.course import sandbox as sb
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a, b = sb.Sandbox(tmp_path / "a", sb.Limits(), "a"), sb.Sandbox(tmp_path / "b", sb.Limits(), "b")
+    try:
+        assert a.uid != b.uid and a.uid >= sb._UID_BASE and a.gid == b.gid
+        assert os.stat(b.root).st_uid == b.uid and os.stat(b.root).st_mode & 0o777 == 0o700
+        def as_a(command):  # a shell as submission a's user (Python may lie where that user cannot go)
+            return subprocess.run(["/bin/sh", "-c", command], user=a.uid, group=a.gid, extra_groups=[],
+                                  capture_output=True, text=True, cwd="/")
+
+        for command in (f"ls {b.root}", f"echo 1 > {b.home}/x.py", f"ls {b.root}/submission"):
+            done = as_a(command)
+            assert done.returncode != 0 and "ermission denied" in done.stderr, (command, done.stderr)
+        own = as_a(f"echo 1 > {a.home}/x.py")
+        assert own.returncode == 0, own.stderr  # its own folder it may write
+    finally:
+        a.close()
+        b.close()
+    assert a.uid not in sb._UIDS_IN_USE and b.uid not in sb._UIDS_IN_USE
 
 
 @ROOT_ONLY
@@ -149,3 +177,18 @@ def test_parse_size_and_describe(tmp_path):
     finally:
         box.close()
     assert not box.root.exists()
+
+
+def test_a_kernel_that_cannot_start_costs_its_submission_not_the_run(tmp_path, monkeypatch):
+    """Review 7 of the instructors' page, finding 4: as root without the right to create
+    namespaces, the kernel's start raised in preexec_fn and the whole grading aborted."""
+    from actlib.course import runner
+    from actlib.course import sandbox as sb
+
+    def refused(self):
+        raise OSError(1, "unshare(CLONE_NEWNS) failed")
+
+    monkeypatch.setattr(sb.Sandbox, "preexec", refused)
+    (tmp_path / "sub").mkdir()
+    result = runner.run([], tmp_path / "sub", sb.Limits(wall_seconds=60), name="sub")
+    assert "the kernel could not start" in result.note and "--user ''" in result.note

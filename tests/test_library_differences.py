@@ -150,6 +150,18 @@ def test_keras_3_15_sparsemax_is_wrong_when_its_support_has_two_or_more_entries(
     assert "keras-team/keras#23425" in actlib.get("sparsemax").note
 
 
+def test_keras_sparsemax_is_right_where_the_partial_sums_before_the_last_add_up_to_0():
+    """Its threshold, (sum of the support's partial sums - 1) / k, is then the right (last one - 1) / k."""
+    for x in ([0.0, -0.5], [0.0, 0.0, -0.3]):  # support of 2 and of 3 entries
+        x = np.array(x)
+        assert np.all(actlib.sparsemax(x) > 0)
+        np.testing.assert_allclose(numpy_of(K.sparsemax(x)), actlib.sparsemax(x), rtol=1e-12)
+    np.testing.assert_allclose(numpy_of(K.sparsemax(np.array([0.2, 0.0]))), [0.5, 0.3])  # 0.2 != 0
+    note = " ".join(actlib.get("sparsemax").note.split())
+    assert "wrong for almost every input" in note and "sparsemax([0, -0.5]) gives the right [0.75, 0.25]" in note
+    assert "whenever" not in note
+
+
 # --- precision of PyTorch's float64 gradients ---------------------------------------------
 
 def test_pytorch_float64_hardsigmoid_gradient_is_float32s_sixth():

@@ -56,5 +56,5 @@ def test_the_kernel_check_covers_what_issue_21_asks():
     assert {v for k, v in variables if k == "OPENBLAS_NUM_THREADS"} == {"1", "2"}
     notebooks = fast_notebooks()
     assert "chapters/01_perceptron.ipynb" in notebooks
-    assert "chapters/07_gan.ipynb" not in notebooks
+    assert "chapters/07_dcgan_training.ipynb" not in notebooks
     assert "tests.nbval_numeric" in nbval_command(notebooks, 2)

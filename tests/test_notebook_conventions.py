@@ -95,7 +95,8 @@ def test_ignored_outputs_are_followed_by_an_assertion(notebook):
         if "nbval-ignore-output" not in tags(c):
             continue
         following = next((d for d in nb[i + 1:] if d["cell_type"] == "code"
-                          and "nbval-ignore-output" not in tags(d)), None)
+                          and "nbval-ignore-output" not in tags(d)
+                          and not source(d).startswith("# (for the prose)")), None)  # (glue cells)
         if following is None or "assert" not in source(following):
             missing.append(i)
     assert not missing, f"cells with ignored output not followed by a code cell that asserts: {missing}"
@@ -105,3 +106,12 @@ def test_article_mentions_link_to_the_sources_page(notebook):
     unlinked = [f"cell {i}: {m.group(0)!r}" for i, c in enumerate(cells(notebook)) if c["cell_type"] == "markdown"
                 for m in ARTICLE.finditer(REF_ROLE.sub("", source(c)))]
     assert not unlinked, f"write {{ref}}`article 003 <sources-003>`: {unlinked}"
+
+
+def test_no_glue_call_in_a_visible_code_cell(notebook):
+    """Issue 23: build code stays out of the reader's way: a cell the page shows (not removed, not
+    folded) holds no myst-nb glue call; the numbers go to the prose from a remove-cell cell."""
+    hidden = {"remove-cell", "remove-input", "hide-input", "hide-cell"}
+    shown = [f"cell {i} ({c.get('id')})" for i, c in enumerate(cells(notebook))
+             if c["cell_type"] == "code" and not hidden & set(tags(c)) and re.search(r"\bglue\(", source(c))]
+    assert not shown, f"move these glue calls into a cell tagged remove-cell: {shown}"

@@ -41,6 +41,8 @@ NEEDS_EXTRA = {
     "actlib.course.plan": {"course"},
     "actlib.course.runner": {"course"},
     "actlib.course.grade": {"course"},
+    "actlib.course.scan": {"course"},
+    "actlib.course.course_edition": {"course"},
     "actlib.course.sphinxext": {"course"},
     "actlib.course.plotly_render": {"course"},
     "actlib.course.phone_render": {"course"},

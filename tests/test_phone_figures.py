@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
+import io
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import PIL.Image  # noqa: E402
 import pytest  # noqa: E402
 from docutils import nodes  # noqa: E402
 
@@ -68,6 +70,26 @@ def test_a_long_legend_goes_under_a_single_panel():
     with pf.phone_layout(fig):
         assert ax.get_legend() is None and len(fig.legends) == 1
     assert ax.get_legend() is not None and not fig.legends
+
+
+def test_a_legend_under_an_equal_aspect_panel_leaves_no_blank_band():
+    """Review 6 of chapters 1-2, finding 2: the legend sat at the figure's foot, a third of the
+    phone figure below an equal-aspect map blank."""
+    fig, ax = plt.subplots(figsize=(5.6, 4.6))  # chapter 1's figure of the perceptron rule
+    for k in range(3):
+        ax.scatter([0, 1], [k / 3, 1 - k / 3], label=f"points {k}")
+    fig.colorbar(plt.cm.ScalarMappable(), ax=ax, label="colour", fraction=0.046, pad=0.04)
+    ax.set(xlim=(-0.25, 1.25), ylim=(-0.25, 1.25), aspect="equal")
+    ax.legend()
+    _, metadata = pf.png_with_phone_version(fig)
+    png = base64.b64decode(metadata[pf.METADATA_KEY]["phone_png"])
+    rows = np.asarray(PIL.Image.open(io.BytesIO(png)).convert("L")).min(axis=1)  # darkest pixel of a row
+    blank = longest = 0
+    for darkest in rows:
+        blank = blank + 1 if darkest > 250 else 0
+        longest = max(longest, blank)
+    assert longest < 0.12 * len(rows), f"{longest} blank rows of {len(rows)}"
+    assert ax.get_legend() is not None and not fig.legends  # put back
 
 
 def test_a_network_is_drawn_upright_for_the_phone():

@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -59,6 +61,18 @@ def test_every_record_has_the_zoo_fields():
             assert isinstance(kink, float) and isinstance(slope, float) and record.elementwise, name
     assert [n for n in actlib.names() if actlib.get(n).family == "classic"] == [
         "step", "identity", "sigmoid", "tanh", "softsign"]
+
+
+def test_costs_follow_the_zoos_counting_rule():
+    """The zoo's "How to read a card": a max(0, .) and a min(0, .) that split the input at the same
+    point are one comparison, and scalings by a fixed number are left out (SELU's lambda and alpha)."""
+    split = [n for n in actlib.names()
+             if r"\max(0, x) + " in actlib.get(n).formula and re.search(r"\\min(\\bigl)?\(0", actlib.get(n).formula)]
+    assert set(split) == {"leaky_relu", "prelu", "rrelu", "elu", "celu"}
+    for name in [*split, "selu"]:
+        assert actlib.get(name).cost.startswith("1 comparison,"), name
+    assert actlib.get("selu").cost == "1 comparison, 1 expm1"
+    assert actlib.get("celu").cost == "1 comparison, 1 division, 1 expm1, 1 multiplication"
 
 
 def test_gains_are_calculate_gains_own_names_where_it_has_one():

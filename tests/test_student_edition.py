@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"
 NOTEBOOKS = nbs.chapter_notebooks(CHAPTERS)
 # Chapters whose notebook trains models for minutes: executed only with ACTBOOK_SLOW_TESTS=1.
-SLOW = {"06_keras_mnist", "07_gan"}
+SLOW = {"06_keras_mnist", "07_gan", "07_dcgan_training"}
 RUN_SLOW = os.environ.get("ACTBOOK_SLOW_TESTS") == "1"
 
 

@@ -22,6 +22,10 @@ It prints, chapter by chapter, a table with a row per submission and a column pe
 * ``todo``     the stub is still there (``NotAnswered``)
 * ``error``    no judgeable answer: the name is undefined, or the kernel did not report it
 * ``not run``  execution stopped before the check (time, memory or output limit, dead kernel)
+* ``flagged``  the trusted scan of the submission's source (:mod:`actlib.course.scan`, in this
+  process) found code that reaches into the grader, patches a module, walks frames, builds code
+  at run time, or uses the ``actlib`` function that is the answer: never a pass; the message
+  names the cell and line, and what the check itself said
 
 With ``--roster`` it also writes grades that Canvas (``--canvas``) and Moodle (``--moodle``)
 import, with points per exercise (``--points``): see :mod:`actlib.course.lms`.
@@ -39,12 +43,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import lms, runner
+from . import lms, runner, scan
 from . import notebooks as nbs
 from . import plan as plans
 from .sandbox import Limits, parse_size
 
-STATUSES = ("pass", "wrong", "todo", "error", "not run")
+STATUSES = ("pass", "wrong", "todo", "error", "not run", "flagged")
 _JUDGE_LOCK = threading.Lock()  # the book's checks import Keras and PyTorch: one at a time
 
 
@@ -59,7 +63,8 @@ class Result:
     limits: str = ""  # what the sandbox enforced, for the log
 
 
-def verdicts(answers: dict[str, str], run: runner.RunResult) -> tuple[dict[str, str], dict[str, str]]:
+def verdicts(answers: dict[str, str], run: runner.RunResult,
+             seed: int | None = None) -> tuple[dict[str, str], dict[str, str]]:
     """Judge each observed answer; labels without an observation are "not run" or "error"."""
     from actlib.exercises import judge
 
@@ -67,7 +72,7 @@ def verdicts(answers: dict[str, str], run: runner.RunResult) -> tuple[dict[str, 
     for label in answers:
         if label in run.observations:
             with _JUDGE_LOCK:
-                status[label], detail[label] = judge(label, run.observations[label])
+                status[label], detail[label] = judge(label, run.observations[label], seed)
         elif run.note:
             status[label], detail[label] = "not run", run.note
         else:
@@ -75,11 +80,28 @@ def verdicts(answers: dict[str, str], run: runner.RunResult) -> tuple[dict[str, 
     return status, detail
 
 
-def grade_notebook(path: Path, book: dict[str, dict[str, str]], limits: Limits, root: Path | None = None) -> Result:
-    """Run, observe and judge one submitted notebook.
+def flag(result: Result, flags: list[scan.Flag]) -> None:
+    """Mark the exercises the scan's ``flags`` concern (all of them, for a flag of the whole
+    notebook) as ``flagged``, keeping the check's own verdict in the message."""
+    found: dict[str, list[str]] = {}
+    for f in flags:
+        for label in [f.label] if f.label else list(result.status):
+            found.setdefault(label, []).append(str(f))
+    for label, lines in found.items():
+        if label in result.status:
+            said = result.status[label] + (f": {result.detail[label]}" if result.detail.get(label) else "")
+            result.status[label] = "flagged"
+            result.detail[label] = f"flagged: {'; '.join(lines)} (the check alone: {said})"
+
+
+def grade_notebook(path: Path, book: dict[str, dict[str, str]], limits: Limits, root: Path | None = None,
+                   trusted: frozenset[str] = frozenset(), seed: int | None = None) -> Result:
+    """Run, observe and judge one submitted notebook, and scan its source.
 
     The kernel runs in a scratch copy of the notebook's folder, or of the notebook alone when
     it lies directly in ``root`` (the folder of all submissions, which no submission may read).
+    ``trusted``: the book's own code (:func:`actlib.course.scan.book_sources`), which the scan
+    does not flag. ``seed``: the hidden probes' (the same for every submission of a run).
     """
     try:
         nb = nbs.read(path)
@@ -92,20 +114,24 @@ def grade_notebook(path: Path, book: dict[str, dict[str, str]], limits: Limits, 
         result.note = "no chapter of the book matches this notebook"
         return result
     own_folder = root is None or path.parent.resolve() != Path(root).resolve()
-    run = runner.run(plans.plan(nb, answers), path.parent if own_folder else path, limits, name=path.stem)
-    result.status, result.detail = verdicts(answers, run)
+    run = runner.run(plans.plan(nb, answers), path.parent if own_folder else path, limits, name=path.stem,
+                     seed=seed)
+    result.status, result.detail = verdicts(answers, run, seed)
+    found = scan.scan(nb, scan.registered_giveaways(), trusted)
+    flag(result, found + (scan.scan_files(path.parent) if own_folder else []))
     result.note, result.seconds = run.note, run.seconds
     network = "network: none" if run.network_isolated else "network: NOT cut off (not possible here)"
     result.limits = f"{run.limits}; {network}" if not limits.network else f"{run.limits}; network: allowed"
     return result
 
 
-def grade_all(paths: list[Path], book, limits: Limits, jobs: int = 1, log=None, root=None) -> list[Result]:
+def grade_all(paths: list[Path], book, limits: Limits, jobs: int = 1, log=None, root=None,
+              trusted: frozenset[str] = frozenset(), seed: int | None = None) -> list[Result]:
     """Grade ``paths``, ``jobs`` at a time; results in the order of ``paths``."""
     def one(path):
         if log:
             print(f"grading {path} ...", file=log, flush=True)
-        return grade_notebook(path, book, limits, root)
+        return grade_notebook(path, book, limits, root, trusted, seed)
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         return list(pool.map(one, paths))
@@ -133,7 +159,8 @@ def table(results: list[Result], root: Path) -> str:
         lines += [f"  note: {os.path.relpath(r.submission, root)}: {r.note}" for r in rows if r.note]
         blocks.append("\n".join(lines))
     legend = ("pass = correct; wrong = IncorrectAnswer; todo = NotAnswered (stub left); error = no answer to "
-              "judge (undefined, or not reported); not run = execution stopped before the check (see note)")
+              "judge (undefined, or not reported); not run = execution stopped before the check (see note); "
+              "flagged = the source scan found code to read (the CSV names the cell and line)")
     return "\n\n".join(blocks + [legend])
 
 
@@ -172,8 +199,11 @@ def _parser() -> argparse.ArgumentParser:
                    "(default: %(default)s)")
     p.add_argument("--allow-network", action="store_true", help="do not cut the kernel off the network")
     p.add_argument("--user", default=defaults.user,
-                   help="when run as root, the unprivileged user the kernels run as (default: %(default)s)")
+                   help="when run as root, the group the kernels run in is this user's; each kernel runs as a "
+                        "user id of its own (default: %(default)s)")
     p.add_argument("--csv", type=Path, help="also write submission,chapter,label,status,message rows here")
+    p.add_argument("--seed", type=int, default=None,
+                   help="the hidden probes' seed (default: a new one each run, printed with the results)")
     lms_options = p.add_argument_group("grades for an LMS (actlib.course.lms)")
     lms_options.add_argument("--points", type=Path, help="a TOML file of points per exercise (default: by "
                              "difficulty, easy 1, medium 2, hard 3)")
@@ -184,6 +214,13 @@ def _parser() -> argparse.ArgumentParser:
     lms_options.add_argument("--moodle", type=Path, help="write the points and feedback in Moodle's CSV grade "
                              "import layout here (needs --roster)")
     return p
+
+
+def hidden_seed(args) -> int:
+    """The hidden probes' seed: ``--seed``, else a fresh one (the report prints it)."""
+    import secrets
+
+    return args.seed if args.seed is not None else secrets.randbelow(2**31)
 
 
 def limits_of(args) -> Limits:
@@ -212,7 +249,10 @@ def main(argv=None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     start = time.monotonic()
-    results = grade_all(paths, book, limits, args.jobs, log=sys.stderr, root=args.folder)
+    seed = hidden_seed(args)
+    print(f"hidden probes: seed {seed} (--seed {seed} draws the same inputs again)", file=sys.stderr)
+    results = grade_all(paths, book, limits, args.jobs, log=sys.stderr, root=args.folder,
+                        trusted=scan.book_sources(book_dir), seed=seed)
     print(table(results, args.folder))
     for limits_used in dict.fromkeys(r.limits for r in results if r.limits):
         print(f"limits enforced: {limits_used}", file=sys.stderr)

@@ -269,7 +269,7 @@ def _write(path: Path, data: dict) -> None:
 def run(root: Path | str = "/autograder", grader_args: list[str] = ()) -> int:
     """Grade ``root/submission`` with the book in ``root/source`` and write
     ``root/results/results.json``. Returns the exit status (0: graded)."""
-    from . import grade
+    from . import grade, scan
     from . import plan as plans
 
     root = Path(root)
@@ -287,7 +287,10 @@ def run(root: Path | str = "/autograder", grader_args: list[str] = ()) -> int:
             staged = _stage(root / "submission", book_dir, Path(tmp))
             paths = sorted(p for p in staged.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
                            and "__MACOSX" not in p.parts)
-            results = grade.grade_all(paths, book, grade.limits_of(args), args.jobs, log=sys.stdout)
+            seed = grade.hidden_seed(args)
+            print(f"hidden probes: seed {seed}")
+            results = grade.grade_all(paths, book, grade.limits_of(args), args.jobs, log=sys.stdout,
+                                      trusted=scan.book_sources(book_dir), seed=seed)
             print(grade.table(results, staged) if results else "no notebooks in the submission")
             for limits_used in dict.fromkeys(r.limits for r in results if r.limits):
                 print(f"limits enforced: {limits_used}")

@@ -27,10 +27,11 @@ class Step:
     observe: dict[str, str] | None = None
     cell: int | None = None  # index in the submission, for messages
 
-    def observation_code(self, path: str) -> str:
+    def observation_code(self, path: str, seed: int | None = None) -> str:
+        """The code that observes the answers in the kernel; ``seed``: the hidden probes'."""
         thunks = ", ".join(f"{json.dumps(label)}: lambda: ({expr})" for label, expr in self.observe.items())
         return (f'__import__("actlib.exercises._observe", fromlist=["emit"]).emit({json.dumps(path)}, '
-                f"{{{thunks}}})")
+                f"{{{thunks}}}, {json.dumps(seed)})")
 
 
 def answer_expression(check_source: str, label: str) -> str | None:

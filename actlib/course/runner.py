@@ -218,8 +218,10 @@ class _Kernel:
             ensure_event_loop().close()
 
 
-def run(steps: list[Step], source_folder, limits: sb.Limits, name: str) -> RunResult:
-    """Run ``steps`` in a fresh, limited kernel in a scratch copy of ``source_folder``."""
+def run(steps: list[Step], source_folder, limits: sb.Limits, name: str, seed: int | None = None) -> RunResult:
+    """Run ``steps`` in a fresh, limited kernel in a scratch copy of ``source_folder``; ``seed``:
+    the hidden probes' (:func:`actlib.exercises._observe.hidden_inputs`), given to the kernel only
+    when it observes."""
     start = time.monotonic()
     result = RunResult()
     box = sb.Sandbox(source_folder, limits, name, needs=kernel_needs())
@@ -233,13 +235,19 @@ def run(steps: list[Step], source_folder, limits: sb.Limits, name: str) -> RunRe
                 kernel.execute(step.code)
                 continue
             path = box.root / f"observed-{secrets.token_hex(8)}.json"
-            kernel.execute(step.observation_code(str(path)))
+            kernel.execute(step.observation_code(str(path), seed))
             found = _read_observations(path)
             result.observations.update({label: found[label] for label in step.observe if label in found})
             with contextlib.suppress(OSError):
                 path.unlink()
     except Stop as stop:
         result.note = str(stop)
+    except (OSError, subprocess.SubprocessError) as err:  # e.g. root without the right to make namespaces
+        if kernel is not None:
+            raise
+        result.note = (f"the kernel could not start ({type(err).__name__}: {err}): as root, the grader needs "
+                       "the right to create namespaces (a privileged container); or pass --user '' to run the "
+                       "kernels as the grader's own user, without that isolation")
     finally:
         if kernel is not None:
             kernel.close()

@@ -10,8 +10,11 @@ What is enforced depends on the platform, and :meth:`Sandbox.describe` says what
 * **processes**: a cgroup ``pids`` group (``pids.max``, threads included), else
   ``RLIMIT_NPROC``; that rlimit counts *all* processes of the user, so it only isolates a
   submission when the kernel runs as its own user (root ignores it entirely);
-* **user**: as root, the kernel drops to an unprivileged user (default ``nobody``), so it cannot
-  leave its cgroups, raise its limits, or touch the grader's files; otherwise it runs as you;
+* **user**: as root, the kernel drops to an unprivileged user id of its own, one per submission
+  running at the time (:func:`_submission_uid`, with the group of ``nobody``), so it cannot leave
+  its cgroups, raise its limits, touch the grader's files, or enter, change or signal another
+  submission's scratch folder and kernel (graded beside it with ``--jobs``); otherwise it runs
+  as you;
 * **files**: the kernel works in a scratch copy of the submission's folder, with its own home.
   When it runs as another user and a folder it needs (the Python installation, the MNIST
   cache) lies in a directory that user may not enter (such as ``/root``), that directory is
@@ -35,6 +38,7 @@ import resource
 import shutil
 import signal
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +49,28 @@ _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNS = 0x00020000
 _MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_REMOUNT, _MS_BIND, _MS_REC, _MS_PRIVATE = 1, 2, 4, 32, 4096, 16384, 1 << 18
 _MNT_DETACH = 2
+#: The user ids the kernels run as (as root): one of these per submission graded at the time. High,
+#: so that no account of the machine has one (they need no entry in /etc/passwd).
+_UID_BASE, _UID_COUNT = 2_100_000_000, 100_000
+_UIDS_IN_USE: set[int] = set()
+_UIDS_LOCK = threading.Lock()
+
+
+def _submission_uid() -> int:
+    """A user id no other live sandbox of this grader uses (returned by :func:`_release_uid`)."""
+    with _UIDS_LOCK:
+        start = (os.getpid() * 7919) % _UID_COUNT  # (two graders at once start far apart)
+        for k in range(_UID_COUNT):
+            uid = _UID_BASE + (start + k) % _UID_COUNT
+            if uid not in _UIDS_IN_USE:
+                _UIDS_IN_USE.add(uid)
+                return uid
+    raise RuntimeError("no free user id for a submission")
+
+
+def _release_uid(uid: int | None) -> None:
+    with _UIDS_LOCK:
+        _UIDS_IN_USE.discard(uid)
 
 
 @dataclass(frozen=True)
@@ -129,10 +155,11 @@ class Sandbox:
         _copy_font_cache(self.home / ".matplotlib")
         self.uid = self.gid = None
         if os.geteuid() == 0 and limits.user:
-            entry = pwd.getpwnam(limits.user)
-            self.uid, self.gid = entry.pw_uid, entry.pw_gid
+            entry = pwd.getpwnam(limits.user)  # its group; the user id is the submission's own
+            self.uid, self.gid = _submission_uid(), entry.pw_gid
             for path in (self.root, *self.root.rglob("*")):
                 os.lchown(path, self.uid, self.gid)
+            os.chmod(self.root, 0o700)  # (mkdtemp's mode: no other submission may enter)
         self.exposed = []  # (a directory the user may not enter, [folders inside it to show read-only])
         if self.uid is not None:
             self.exposed = _hidden_needs(needs or [])
@@ -178,6 +205,8 @@ class Sandbox:
         env.update(HOME=home, IPYTHONDIR=f"{home}/.ipython", MPLCONFIGDIR=f"{home}/.matplotlib",
                    JUPYTER_RUNTIME_DIR=f"{home}/.jupyter", KERAS_HOME=f"{home}/.keras",
                    XDG_CACHE_HOME=f"{home}/.cache", TMPDIR=str(self.root))
+        if self.uid is not None:  # (its user id has no account: getpass.getuser() reads these first)
+            env.update(USER="actbook-submission", LOGNAME="actbook-submission")
         return env
 
     def preexec(self):
@@ -231,7 +260,7 @@ class Sandbox:
         memory = "cgroup memory" if "memory" in self.cgroups else "RLIMIT_AS"
         tasks = ("cgroup pids" if "pids" in self.cgroups else
                  "RLIMIT_NPROC" if self.uid is not None else "none (no cgroup, not root)")
-        user = f"uid {self.uid}" if self.uid is not None else "the grader's user"
+        user = f"uid {self.uid} (its own)" if self.uid is not None else "the grader's user"
         cpu = f"; cpu: {self.limits.cpus:g} (cgroup cpu)" if "cpu" in self.cgroups else ""
         return f"memory: {memory}; processes: {tasks}; user: {user}{cpu}"
 
@@ -289,3 +318,4 @@ class Sandbox:
                 except OSError:
                     time.sleep(0.1)
         shutil.rmtree(self.root, ignore_errors=True)
+        _release_uid(self.uid)

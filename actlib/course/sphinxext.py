@@ -307,13 +307,18 @@ class LatexExerciseNumbers(SphinxPostTransform):
     sphinx-exercise converts the references within a page into its own LaTeX reference, which
     links ``exercise:label`` and prints the number Sphinx computed, the HTML's; this does the
     same for the references from another page (the instructors' exercise table).
+
+    A plain ``{ref}`text <label>``` to an exercise on another page (chapter 6's to chapter 4's
+    exercise) is written as ``\\hyperref[chapter:label]``, a LaTeX label nothing defines either
+    (the log's "Hyper reference ... undefined"): it links ``exercise:label`` the same way, with its
+    own text.
     """
 
     default_priority = 25  # after Sphinx (10) and sphinx-exercise (20-22) resolved references
     formats = ("latex",)
 
     def run(self, **kwargs):
-        from sphinx_exercise.nodes import exercise_enumerable_node, exercise_latex_number_reference
+        from sphinx_exercise.nodes import exercise_enumerable_node, exercise_latex_number_reference, exercise_node
 
         registry = getattr(self.env, "sphinx_exercise_registry", {})
         for ref in list(self.document.findall(addnodes.number_reference)):
@@ -323,6 +328,14 @@ class LatexExerciseNumbers(SphinxPostTransform):
             if not isinstance(registry.get(label, {}).get("node"), exercise_enumerable_node):
                 continue
             ref.replace_self(exercise_latex_number_reference("", "", *ref.children, refid=label))
+        for ref in list(self.document.findall(nodes.reference)):
+            if isinstance(ref, addnodes.number_reference):
+                continue
+            uri = ref.get("refuri", "")
+            label = ref.get("refid") or (uri.rpartition("#")[2] if uri.startswith("%") else "")
+            node = registry.get(label, {}).get("node")
+            if isinstance(node, (exercise_node, exercise_enumerable_node)):
+                ref.replace_self(exercise_latex_number_reference("", "", *ref.children, refid=label))
 
 
 class LatexUnnumberedChapters(SphinxPostTransform):

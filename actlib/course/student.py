@@ -102,13 +102,14 @@ def stub_solution(source: str, label: str, answer: list[str] = ()) -> str:
 
 # --- markdown: drop solution prose, make exercises readable in Jupyter ----------------------
 
-def strip_markdown(source: str, inside: bool = False) -> tuple[str, bool]:
+def strip_markdown(source: str, inside: bool = False, *, keep_exercises: bool = False) -> tuple[str, bool]:
     """Remove solution prose from a markdown cell.
 
     Drops ``{solution}`` blocks and everything from ``{solution-start}`` to the end of its
     ``{solution-end}``; ``inside`` says whether a gated solution is open when the cell starts.
     Rewrites ``{exercise}`` blocks as plain markdown (a heading, the self-check label and
-    the text), since Jupyter does not render MyST directives. Returns the new source and
+    the text), since Jupyter does not render MyST directives, unless ``keep_exercises`` (the
+    course edition, which Jupyter Book renders). Returns the new source and
     whether a gated solution is still open at the end of the cell.
     """
     lines = source.split("\n")
@@ -124,6 +125,9 @@ def strip_markdown(source: str, inside: bool = False) -> tuple[str, bool]:
         elif name == "solution-start":
             inside, i = True, block.end + 1
         elif name == "solution":
+            i = block.end + 1
+        elif name in ("exercise", "exercise-start", "exercise-end") and keep_exercises:
+            out += lines[i:block.end + 1]
             i = block.end + 1
         elif name in ("exercise", "exercise-start"):
             title = block.argument or "Exercise"
@@ -141,8 +145,14 @@ def strip_markdown(source: str, inside: bool = False) -> tuple[str, bool]:
     return "\n".join(out).strip("\n"), inside
 
 
-def student_notebook(nb, *, banner: bool = True):
-    """The student edition of a chapter notebook (a new notebook; ``nb`` is not changed)."""
+def student_notebook(nb, *, banner: bool | str = True, for_html: bool = False):
+    """The student edition of a chapter notebook (a new notebook; ``nb`` is not changed).
+
+    ``banner``: True for the student edition's banner, a string for another one (the course
+    edition's), False for none. ``for_html``: the course edition, which Jupyter Book builds into
+    HTML: the exercises stay MyST directives, and every cell but the solutions' stubs and the
+    self-checks (whose "Correct (...)" outputs can hold the answer) keeps its stored output; else
+    the exercises become plain markdown and every output is cleared."""
     nb = copy.deepcopy(nb)
     checks = {}
     for cell in nb.cells:
@@ -156,18 +166,19 @@ def student_notebook(nb, *, banner: bool = True):
     cells, inside = [], False
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown":
-            source, inside_after = strip_markdown(cell.source, inside)
+            source, inside_after = strip_markdown(cell.source, inside, keep_exercises=for_html)
             inside = inside_after
             if source.strip():
                 cell.source = source
                 cells.append(cell)
             continue
-        if nbs.is_solution(cell):
+        stub = nbs.is_solution(cell)
+        if stub:
             label = owner.get(i, "this exercise")
             cell.source = stub_solution(cell.source, label, checks.get(label, []))
         elif inside and not nbs.is_self_check(cell):
             continue  # other code inside a gated solution is part of the solution
-        if cell.cell_type == "code":
+        if cell.cell_type == "code" and (stub or not for_html or nbs.is_self_check(cell)):
             cell.outputs = []
             cell.execution_count = None
             for key in ("execution", "collapsed", "scrolled"):
@@ -178,7 +189,7 @@ def student_notebook(nb, *, banner: bool = True):
         raise ValueError("a {solution-start} has no {solution-end}")
     if banner:
         cells.insert(1 if cells and cells[0].cell_type == "markdown" else 0,
-                     nbformat.v4.new_markdown_cell(BANNER))
+                     nbformat.v4.new_markdown_cell(banner if isinstance(banner, str) else BANNER))
     nb.cells = cells
     nb.metadata.pop("widgets", None)
     nbformat.validate(nb)

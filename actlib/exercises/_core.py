@@ -39,20 +39,25 @@ class Exercise:
     title: str
     difficulty: str
     checker: Callable
+    #: Dotted names of the ``actlib`` functions that compute the answer: the grader's source
+    #: scan flags an answer that uses one (:mod:`actlib.course.scan`).
+    giveaways: tuple[str, ...] = ()
 
 
 _REGISTRY: dict[str, Exercise] = {}
 
 
-def exercise(label: str, *, chapter: str, title: str, difficulty: str = "medium"):
+def exercise(label: str, *, chapter: str, title: str, difficulty: str = "medium", giveaways: tuple[str, ...] = ()):
     """Register the decorated function as the self-check of exercise ``label``.
 
     The check takes the reader's answer and returns a short explanation of why it
-    is right, or raises :class:`IncorrectAnswer` saying what is wrong. A chapter's
+    is right, or raises :class:`IncorrectAnswer` saying what is wrong. ``giveaways`` names the
+    ``actlib`` functions that compute the answer (``"actlib.derivative"``): the grader flags a
+    submission whose answer uses one. A chapter's
     module registers its checks like this (``actlib/exercises/zoo.py``)::
 
         @exercise("zoo-softplus-derivative", chapter="zoo", title="Differentiate softplus",
-                  difficulty="easy")
+                  difficulty="easy", giveaways=("actlib.derivative", "actlib.sigmoid"))
         def _softplus_derivative(answer):
             x = np.array([-30.0, -1.0, 0.0, 1.0, 30.0])
             got = call_answer(answer, x, what="softplus_derivative(x)")
@@ -72,7 +77,9 @@ def exercise(label: str, *, chapter: str, title: str, difficulty: str = "medium"
     def register(checker: Callable) -> Callable:
         if label in _REGISTRY:
             raise ValueError(f"exercise label {label!r} is registered twice")
-        _REGISTRY[label] = Exercise(label, chapter, title, difficulty, checker)
+        if isinstance(giveaways, str) or not all(isinstance(g, str) and g.startswith("actlib.") for g in giveaways):
+            raise TypeError(f"giveaways must be a tuple of dotted actlib names; got {giveaways!r}")
+        _REGISTRY[label] = Exercise(label, chapter, title, difficulty, checker, tuple(giveaways))
         return checker
 
     return register

@@ -13,6 +13,12 @@ the book's own code. So the same check runs in three modes:
   that data; each call or probe returns what was observed for exactly these inputs, and a
   call the observation lacks ends the check with :class:`NotObserved`. The submission's code
   never runs here.
+
+**Hidden probes.** Under the grader, a check that builds its inputs with :func:`hidden_inputs`
+also tries the answer on inputs the notebook's self-check never shows: drawn from a seed that
+the grader chooses for each run, records in its report, and hands to the kernel only when it
+observes (after the submission's own cells ran). Recording and replaying with the same seed
+draw the same inputs. An answer written for the self-check's inputs alone fails there.
 """
 
 from __future__ import annotations
@@ -36,6 +42,27 @@ class _Session:
     replay: bool
     records: dict = field(default_factory=dict)
     handles: list = field(default_factory=list)
+    seed: int | None = None  # the hidden probes' seed (None: no hidden probes)
+
+
+def hidden_inputs(fixed, draw):
+    """A check's inputs: ``fixed`` (a NumPy array) in the notebook; under the grader (with a
+    seed), ``fixed`` followed by ``draw(rng)``, inputs drawn from the run's seed and put
+    together with ``fixed`` along the first axis.
+
+    ``draw`` takes a :class:`numpy.random.Generator` and returns an array shaped like ``fixed``
+    but for its first axis.
+    """
+    import numpy as np
+
+    session = _MODE.get()
+    fixed = np.asarray(fixed)
+    if session is None or session.seed is None:
+        return fixed
+    extra = np.asarray(draw(np.random.default_rng(session.seed)), dtype=fixed.dtype)
+    if extra.shape[1:] != fixed.shape[1:]:
+        raise ValueError(f"hidden inputs of shape {extra.shape} do not continue inputs of shape {fixed.shape}")
+    return np.concatenate([fixed, extra])
 
 
 @contextlib.contextmanager
@@ -121,15 +148,15 @@ def probe(answer, name: str, describe, *args):
     return _through_session(key, name, lambda: describe(_wire.real(answer), *args))
 
 
-def observe(label: str, answer) -> dict:
+def observe(label: str, answer, seed: int | None = None) -> dict:
     """What the grader needs to judge ``answer`` to exercise ``label``, as JSON-compatible data.
 
     Runs in the submission's kernel: the answer's value and, for every call and probe the
-    check makes, the result the answer produced.
+    check makes, the result the answer produced; with ``seed``, on the hidden probes' inputs too.
     """
     from ._core import _REGISTRY
 
-    session = _Session(replay=False)
+    session = _Session(replay=False, seed=seed)
     encoded = _wire.encode(answer, session.handles)
     if label in _REGISTRY and answer is not None and answer is not Ellipsis:
         with _mode(session), contextlib.suppress(Exception):
@@ -137,13 +164,14 @@ def observe(label: str, answer) -> dict:
     return {"format": FORMAT, "label": label, "answer": encoded, "records": session.records}
 
 
-def judge(label: str, observation) -> tuple[str, str]:
+def judge(label: str, observation, seed: int | None = None) -> tuple[str, str]:
     """The verdict on an observation: ``(status, message)``, status pass/wrong/todo/error.
 
     Runs in the grader, with the book's own checks; the message is the one ``actlib.check``
     would give for the same answer, except where a check asks ``_MODE`` whether it runs
     under the grader: ``keras-cnn-99`` measures the test set only there, and its message
     gives the test accuracy, where the student's notebook reports the validation split.
+    ``seed``: the hidden probes' seed the observation was made with.
     """
     from ._core import _REGISTRY, IncorrectAnswer, NotAnswered, verdict
 
@@ -154,7 +182,7 @@ def judge(label: str, observation) -> tuple[str, str]:
     if not isinstance(observation, dict) or observation.get("format") != FORMAT \
             or observation.get("label") != label or not isinstance(observation.get("records"), dict):
         return "error", "the submission's kernel did not report this answer"
-    session = _Session(replay=True, records=observation["records"])
+    session = _Session(replay=True, records=observation["records"], seed=seed)
     try:
         answer = _wire.decode(observation.get("answer"))
         with _mode(session):
@@ -171,8 +199,9 @@ def judge(label: str, observation) -> tuple[str, str]:
         return "error", f"{type(err).__name__}: {err}"
 
 
-def emit(path: str, answers: dict) -> None:
-    """Observe each answer (``{label: a function returning the answer}``) and write them to ``path``.
+def emit(path: str, answers: dict, seed: int | None = None) -> None:
+    """Observe each answer (``{label: a function returning the answer}``) and write them to ``path``;
+    ``seed``: the hidden probes' (:func:`hidden_inputs`).
 
     The grader's observation step, run in the submission's kernel where its self-check was.
     An answer that cannot be evaluated (a ``NameError``: never defined) is reported as such.
@@ -185,7 +214,7 @@ def emit(path: str, answers: dict) -> None:
             observed[label] = {"format": FORMAT, "label": label, "missing": f"{type(err).__name__}: {err}"}
             continue
         try:
-            observed[label] = observe(label, answer)
+            observed[label] = observe(label, answer, seed)
         except Exception as err:  # e.g. an answer the wire format cannot carry
             observed[label] = {"format": FORMAT, "label": label, "missing": f"{type(err).__name__}: {err}"}
     with open(path, "w", encoding="utf-8") as f:

@@ -16,18 +16,21 @@ from ._core import (
     exercise,
     expect_close,
 )
+from ._observe import hidden_inputs
 
 CHAPTER = "activation_functions"
 
 
 @exercise("activations-stable-softmax", chapter=CHAPTER, title="A softmax that cannot overflow",
-          difficulty="medium")
+          difficulty="medium",
+          giveaways=("actlib.softmax", "actlib.log_softmax", "actlib.activations_vector"))
 def _stable_softmax(answer):
-    scores = np.array([[1.0, 2.0, 3.0],
-                       [0.0, math.log(7 / 3), -1.0],
-                       [1000.0, 1001.0, 1002.0],
-                       [-1000.0, 0.0, 1000.0],
-                       [-800.0, -801.0, -799.0]])
+    scores = hidden_inputs(np.array([[1.0, 2.0, 3.0],
+                                     [0.0, math.log(7 / 3), -1.0],
+                                     [1000.0, 1001.0, 1002.0],
+                                     [-1000.0, 0.0, 1000.0],
+                                     [-800.0, -801.0, -799.0]]),
+                           lambda rng: rng.uniform(-900.0, 900.0, (6, 3)))  # (the grader's hidden probes)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         got = call_answer(answer, scores.copy(), what="stable_softmax(z)")
         vector = call_answer(answer, scores[0].copy(), what="stable_softmax(z) on a 1-D vector")
@@ -55,9 +58,11 @@ def _stable_softmax(answer):
 
 
 @exercise("activations-elu-derivative", chapter=CHAPTER, title="ELU's derivative is not always 1",
-          difficulty="easy")
+          difficulty="easy",
+          giveaways=("actlib.derivative", "actlib.derivatives", "actlib.get"))
 def _elu_derivative(answer):
-    x = np.array([-30.0, -5.0, -2.0, -1.0, -0.25, -1e-3, 1e-3, 0.5, 1.0, 3.0, 30.0])
+    x = hidden_inputs(np.array([-30.0, -5.0, -2.0, -1.0, -0.25, -1e-3, 1e-3, 0.5, 1.0, 3.0, 30.0]),
+                      lambda rng: rng.uniform(-10.0, 10.0, 24))  # (the grader's hidden probes)
     for alpha in (1.0, 0.5):
         got = call_answer(answer, x.copy(), alpha=alpha, what=f"elu_derivative(x, alpha={alpha})")
         values = answer_floats(got, f"elu_derivative(x, alpha={alpha})", shape=x.shape)
@@ -134,9 +139,11 @@ def _maxout_square(answer):
 
 
 @exercise("activations-log-sigmoid", chapter=CHAPTER, title="A log-sigmoid that neither overflows nor rounds away",
-          difficulty="medium")
+          difficulty="medium",
+          giveaways=("actlib.logsigmoid", "actlib.softplus"))
 def _log_sigmoid(answer):
-    z = np.array([-1000.0, -745.0, -40.0, -5.0, -1e-3, 0.0, 1e-3, 2.0, 20.0, 40.0, 100.0, 1000.0])
+    z = hidden_inputs(np.array([-1000.0, -745.0, -40.0, -5.0, -1e-3, 0.0, 1e-3, 2.0, 20.0, 40.0, 100.0, 1000.0]),
+                      lambda rng: rng.choice([-1.0, 1.0], 24) * 10.0 ** rng.uniform(-4.0, 3.0, 24))
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         got = call_answer(answer, z.copy(), what="log_sigmoid(z)")
     values = answer_floats(got, "log_sigmoid(z)", shape=z.shape)

@@ -93,7 +93,8 @@ def _jacobian_reference(batch: np.ndarray) -> np.ndarray:
     return np.einsum("ik,nk,kl,nl,lj->nij", W3, slope2, W2, slope1, W1)
 
 
-@exercise("forward-jacobian", chapter="forward", title="How the output moves with the input", difficulty="hard")
+@exercise("forward-jacobian", chapter="forward", title="How the output moves with the input", difficulty="hard",
+          giveaways=("actlib.jvp",))
 def _jacobian(answer):
     batch = np.array([[1.0, 0.5], [0.0, 0.0], [-1.0, 2.0], [3.0, -2.5], [-4.0, -1.0]])
     expected = _jacobian_reference(batch)

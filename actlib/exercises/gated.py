@@ -21,7 +21,8 @@ from ._core import (
 CHAPTER = "gated_units"
 
 
-@exercise("gated-tied-glu", chapter=CHAPTER, title="SiLU is a GLU with tied halves", difficulty="easy")
+@exercise("gated-tied-glu", chapter=CHAPTER, title="SiLU is a GLU with tied halves", difficulty="easy",
+          giveaways=("actlib.silu", "actlib.swish", "actlib.gated.silu"))
 def _tied_glu(answer):
     for x in (np.array([-6.0, -1.0, 0.0, 0.5, 3.0]), np.linspace(-4.0, 4.0, 12).reshape(3, 4)):
         what = f"tie(x) for x of shape {x.shape}"
@@ -37,7 +38,8 @@ def _tied_glu(answer):
 
 
 @exercise("gated-swiglu-partials", chapter=CHAPTER, title="SwiGLU's derivative with respect to each half",
-          difficulty="medium")
+          difficulty="medium",
+          giveaways=("actlib.jvp", "actlib.gated.swiglu_jvp", "actlib.gated.d_silu"))
 def _swiglu_partials(answer):
     g = np.array([-40.0, -6.0, -2.0, -1.2784645, -0.5, 0.0, 0.3, 1.0, 2.5, 6.0, 40.0])
     v = np.array([1.5, -2.0, 0.5, 3.0, -1.0, 2.0, 1.0, -0.25, 4.0, 0.75, -3.0])

@@ -1,4 +1,5 @@
-"""Self-checks for the chapter "Gradients and the vanishing-gradient problem"."""
+"""Self-checks for chapter 5, "Gradients and the vanishing-gradient problem", and its section page
+"Deep networks: rescues, Adam and dead units" (gradients-dead-units, gradients-deep-sigmoid)."""
 
 import math
 
@@ -13,7 +14,8 @@ CHAPTER = "gradients"
 
 
 @exercise("gradients-central-difference", chapter=CHAPTER, title="Slopes by central differences",
-          difficulty="easy")
+          difficulty="easy",
+          giveaways=("actlib.derivative", "actlib.derivatives"))
 def _central_difference(answer):
     x = np.array([-4.0, -1.5, -0.3, 0.2, 1.0, 2.5, 4.0])
     step = 1e-3  # the step the book writes as Delta
@@ -61,7 +63,8 @@ def _sigmoid_bound(answer):
                           "(take log10 of both sides)")
 
 
-@exercise("gradients-dead-units", chapter=CHAPTER, title="Count dead ReLU units", difficulty="medium")
+@exercise("gradients-dead-units", chapter=CHAPTER, title="Count dead ReLU units", difficulty="medium",
+          giveaways=("actlib.gradients.dead_unit_fraction", "actlib.gradients.silent_unit_fraction"))
 def _dead_units(answer):
     rng = np.random.default_rng(0)
     pre = rng.normal(size=(50, 8))
@@ -110,13 +113,20 @@ DEEP_SIGMOID_TARGET = 0.75  # validation accuracy after the budget, for every se
 DEEP_SIGMOID_UNTRAINED = 0.20  # at most this accuracy before training: a fresh network
 
 
-def _describe_deep_sigmoid(answer, seed):
-    """Build ``answer(seed)``; if it has the required layers, train a copy on the budget and score it."""
-    import copy
+def _recording() -> bool:
+    """True in the submission's kernel while the grader observes (record mode)."""
+    from ._observe import _MODE
 
+    session = _MODE.get()
+    return session is not None and not session.replay
+
+
+def _export_deep_sigmoid(answer, seed):
+    """Build ``answer(seed)`` where the answer lives, and hand over its layers as data: their
+    kinds and sizes and, when they are the exercise's, each Linear layer's initial weights and
+    biases (issue 26: the network is rebuilt, trained and measured where the check runs, never
+    trusted from the submission's kernel)."""
     from torch import nn
-
-    from ..depth import evaluate, mnist_subsets, train
 
     model = call_answer(answer, seed, what=f"deep_sigmoid_network({seed})")
     about = {"type": type(model).__name__, "sequential": isinstance(model, nn.Sequential)}
@@ -124,16 +134,44 @@ def _describe_deep_sigmoid(answer, seed):
         return about
     about["kinds"] = [type(m).__name__ for m in model]
     about["sizes"] = [[int(m.in_features), int(m.out_features)] for m in model if isinstance(m, nn.Linear)]
-    expected_kinds = ["Linear", "Sigmoid"] * (len(DEEP_SIGMOID_SIZES) - 2) + ["Linear"]
-    expected_sizes = [list(pair) for pair in zip(DEEP_SIGMOID_SIZES[:-1], DEEP_SIGMOID_SIZES[1:], strict=True)]
-    if about["kinds"] != expected_kinds or about["sizes"] != expected_sizes:
-        return about
-    (x_train, y_train), (x_val, y_val) = mnist_subsets()
-    model = copy.deepcopy(model).float()
-    about["before"] = evaluate(model, x_val, y_val)[1]
-    train(model, x_train, y_train, seed=seed, **DEEP_SIGMOID_BUDGET)
-    about["loss"], about["accuracy"] = evaluate(model, x_val, y_val)
+    if about["kinds"] == _DEEP_SIGMOID_KINDS and about["sizes"] == _DEEP_SIGMOID_PAIRS:
+        about["layers"] = [[m.weight.detach().cpu().numpy(), m.bias.detach().cpu().numpy()]
+                           for m in model if isinstance(m, nn.Linear)]
     return about
+
+
+def _train_deep_sigmoid(about, seed):
+    """Rebuild the network from ``about``'s layers (a plain ``nn.Sequential`` of the book's
+    Linear and Sigmoid modules, float32), then score it before and after the budget."""
+    import torch
+    from torch import nn
+
+    from ..depth import evaluate, mnist_subsets, train
+
+    modules = []
+    for n_in, n_out in _DEEP_SIGMOID_PAIRS:
+        modules += [nn.Linear(n_in, n_out), nn.Sigmoid()]
+    model = nn.Sequential(*modules[:-1]).float()
+    weights = about["layers"]
+    if len(weights) != len(_DEEP_SIGMOID_PAIRS):
+        raise IncorrectAnswer("the network's layers could not be read")
+    with torch.no_grad():
+        for layer, (w, b), (n_in, n_out) in zip(model[::2], weights, _DEEP_SIGMOID_PAIRS, strict=True):
+            w, b = np.asarray(w, dtype=np.float32), np.asarray(b, dtype=np.float32)
+            if w.shape != (n_out, n_in) or b.shape != (n_out,) or not (np.isfinite(w).all() and np.isfinite(b).all()):
+                raise IncorrectAnswer(f"a Linear({n_in}, {n_out}) layer has weights of shape {w.shape} and "
+                                      f"bias of shape {b.shape}, or values that are not finite")
+            layer.weight.copy_(torch.from_numpy(w))
+            layer.bias.copy_(torch.from_numpy(b))
+    (x_train, y_train), (x_val, y_val) = mnist_subsets()
+    before = evaluate(model, x_val, y_val)[1]
+    train(model, x_train, y_train, seed=seed, **DEEP_SIGMOID_BUDGET)
+    loss, accuracy = evaluate(model, x_val, y_val)
+    return before, loss, accuracy
+
+
+_DEEP_SIGMOID_KINDS = ["Linear", "Sigmoid"] * (len(DEEP_SIGMOID_SIZES) - 2) + ["Linear"]
+_DEEP_SIGMOID_PAIRS = [list(pair) for pair in zip(DEEP_SIGMOID_SIZES[:-1], DEEP_SIGMOID_SIZES[1:], strict=True)]
 
 
 @exercise("gradients-deep-sigmoid", chapter=CHAPTER, title="Make a 10-layer sigmoid network learn",
@@ -141,7 +179,7 @@ def _describe_deep_sigmoid(answer, seed):
 def _deep_sigmoid(answer):
     accuracies = []
     for seed in DEEP_SIGMOID_SEEDS:
-        about = probe(answer, "deep sigmoid network, trained", _describe_deep_sigmoid, seed)
+        about = probe(answer, "deep sigmoid network, its layers", _export_deep_sigmoid, seed)
         what = f"deep_sigmoid_network({seed})"
         if not about["sequential"]:
             raise IncorrectAnswer(f"{what} should return an nn.Sequential; got {about['type']}")
@@ -150,11 +188,15 @@ def _deep_sigmoid(answer):
             others = sorted(set(kinds) - {"Linear", "Sigmoid"})
             raise IncorrectAnswer(f"{what} contains {', '.join(others)}: this exercise allows only nn.Linear and "
                                   "nn.Sigmoid layers; change the initial weights and biases, not the architecture")
-        if "before" not in about:
+        if "layers" not in about:
             want = " -> ".join(str(n) for n in DEEP_SIGMOID_SIZES)
             got = " -> ".join([str(sizes[0][0])] + [str(out) for _, out in sizes]) if sizes else "no Linear layer"
             raise IncorrectAnswer(f"{what}: expected {len(DEEP_SIGMOID_SIZES) - 1} nn.Linear layers of sizes {want}, "
                                   f"each but the last followed by nn.Sigmoid; got {got} ({len(kinds)} modules)")
+        if _recording():  # (in the submission's kernel, the layers above are all the grader takes)
+            continue
+        before, loss, accuracy = _train_deep_sigmoid(about, seed)
+        about.update(before=before, loss=loss, accuracy=accuracy)
         if about["before"] > DEEP_SIGMOID_UNTRAINED:
             raise IncorrectAnswer(f"{what} classifies {about['before']:.0%} of the validation images right before "
                                   "any training: return a freshly initialised network, not a trained one")

@@ -97,7 +97,8 @@ def _in_dense_layer(answer):
 
 
 @exercise("keras-leaky-relu", chapter=CHAPTER, title="PyTorch's Leaky ReLU as a Keras activation",
-          difficulty="easy")
+          difficulty="easy",
+          giveaways=("actlib.leaky_relu",))
 def _leaky_relu(answer):
     keras = _keras()
     what = "leaky_relu_torch(x)"
@@ -212,6 +213,14 @@ def _graded() -> bool:
     return _MODE.get() is not None
 
 
+def _recording() -> bool:
+    """True in the submission's kernel while the grader observes (record mode)."""
+    from ._observe import _MODE
+
+    session = _MODE.get()
+    return session is not None and not session.replay
+
+
 def _cnn_parts() -> list[str]:
     """The MNIST parts the CNN check measures: the test set only under the grader."""
     return ["validation", "test"] if _graded() else ["validation"]
@@ -223,51 +232,104 @@ def _all_layers(model):
         yield from _all_layers(layer)
 
 
-def _describe_cnn(answer, parts):
-    """The model's type, size, and its predicted classes on each of ``parts`` ("validation", "test")."""
+def _export_cnn(answer):
+    """The model as data the grader rebuilds (issue 26): its type and size and, for a Keras model
+    of at most CNN_MAX_PARAMS parameters, its configuration (JSON) and weights. Runs where the
+    answer lives (the notebook, or the submission's kernel); nothing of it is trusted but data."""
     keras = _keras()
     if not isinstance(answer, keras.Model):
         return {"type": type(answer).__name__, "model": False}
-    convolutions = tuple(getattr(keras.layers, name) for name in CNN_CONV_LAYERS)
-    about = {"type": type(answer).__name__, "model": True, "params": int(answer.count_params()),
-             "conv": any(isinstance(layer, convolutions) for layer in _all_layers(answer))}
-    if not about["conv"] or about["params"] > CNN_MAX_PARAMS:
+    about = {"type": type(answer).__name__, "model": True, "params": int(answer.count_params())}
+    if about["params"] > CNN_MAX_PARAMS:
         return about
-    for part in parts:
-        images, _ = _mnist_images(part)
-        try:
-            scores = np.asarray(answer.predict(images, batch_size=2000, verbose=0))
-        except Exception as err:
-            raise IncorrectAnswer(f"your model cannot read the {part} images, shape {images.shape}, floats in "
-                                  f"[0, 1]: {type(err).__name__}: {err}") from err
-        about[f"{part}_shape"] = tuple(int(n) for n in scores.shape)
-        if scores.ndim == 2 and scores.shape[1] == 10:
-            about[f"{part}_classes"] = scores.argmax(axis=1).astype(np.uint8)
+    try:
+        about["config"] = answer.to_json()
+    except Exception as err:  # a model class of the student's own that Keras cannot describe
+        about["config_error"] = f"{type(err).__name__}: {err}"
+        return about
+    about["weights"] = [np.asarray(w) for w in answer.get_weights()]
     return about
+
+
+def _keras_modules_only(config) -> None:
+    """Refuse a configuration that names anything but Keras's own classes (its ``module``
+    fields), before Keras reads it."""
+    if isinstance(config, dict):
+        module = config.get("module")
+        if module is not None and not (isinstance(module, str) and (module == "keras" or module.startswith("keras."))):
+            raise IncorrectAnswer(f"your model's configuration names the module {module!r}: the grader rebuilds "
+                                  "only models made of Keras's own layers; build it with keras.Sequential or the "
+                                  "functional API from them")
+        for value in config.values():
+            _keras_modules_only(value)
+    elif isinstance(config, list):
+        for value in config:
+            _keras_modules_only(value)
+
+
+def _rebuild_cnn(about):
+    """The student's model rebuilt from its configuration and weights, in this process, by Keras
+    in safe mode (no Lambda layer, no class of the student's own)."""
+    import json
+
+    keras = _keras()
+    if "config_error" in about or "config" not in about:
+        raise IncorrectAnswer(f"your model ({about['type']}) cannot be described by its configuration "
+                              f"({about.get('config_error', 'none given')}): build it with keras.Sequential or the "
+                              "functional API from Keras's own layers, so that the grader can rebuild it")
+    try:
+        config = json.loads(about["config"])
+        _keras_modules_only(config)
+        model = keras.models.model_from_json(about["config"])  # safe mode: Keras 3's default
+        model.set_weights([np.asarray(w) for w in about["weights"]])
+    except IncorrectAnswer:
+        raise
+    except Exception as err:
+        raise IncorrectAnswer(
+            f"the grader cannot rebuild your model ({about['type']}) from its configuration and weights "
+            f"({type(err).__name__}: {str(err)[:200]}). Build it with keras.Sequential or the functional API "
+            "from Keras's own layers: a model class of your own, a Lambda layer or a custom layer cannot be "
+            "rebuilt, and the grader judges only the model it rebuilds") from None
+    return model
 
 
 @exercise("keras-cnn-99", chapter=CHAPTER, title="The 99 % challenge",
           difficulty="hard")
 def _cnn_99(answer):
-    parts = _cnn_parts()  # decided here: a probe's describing function always runs in direct mode
-    model = probe(answer, "the trained CNN", _describe_cnn, parts)
-    if not model["model"]:
-        raise IncorrectAnswer(f"expected your trained Keras model; got {model['type']}")
-    if not model["conv"]:
-        raise IncorrectAnswer(f"your model has no 2-D convolution layer ({', '.join(CNN_CONV_LAYERS)}): "
-                              "this exercise asks for a convolutional network")
-    if model["params"] > CNN_MAX_PARAMS:
-        raise IncorrectAnswer(f"your model has {model['params']:,} parameters; keep it small "
+    parts = _cnn_parts()  # the test set only under the grader
+    # The model crosses as data (configuration and weights) and is rebuilt and measured here: in
+    # the notebook, and in the grader's own process, never in the submission's kernel.
+    about = probe(answer, "the trained CNN, as configuration and weights", _export_cnn)
+    if not about["model"]:
+        raise IncorrectAnswer(f"expected your trained Keras model; got {about['type']}")
+    if about["params"] > CNN_MAX_PARAMS:
+        raise IncorrectAnswer(f"your model has {about['params']:,} parameters; keep it small "
                               f"(at most {CNN_MAX_PARAMS:,}): the exercise caps the parameters at "
                               f"{CNN_MAX_PARAMS:,} and asks for training under a minute or two on a "
                               "laptop CPU")
+    if _recording():  # (in the submission's kernel, the data above is all the grader takes)
+        return "observed"
+    model = _rebuild_cnn(about)
+    keras = _keras()
+    params = int(model.count_params())
+    if params > CNN_MAX_PARAMS:
+        raise IncorrectAnswer(f"your rebuilt model has {params:,} parameters, more than {CNN_MAX_PARAMS:,}")
+    convolutions = tuple(getattr(keras.layers, name) for name in CNN_CONV_LAYERS)
+    if not any(isinstance(layer, convolutions) for layer in _all_layers(model)):
+        raise IncorrectAnswer(f"your model has no 2-D convolution layer ({', '.join(CNN_CONV_LAYERS)}): "
+                              "this exercise asks for a convolutional network")
     accuracy = {}
     for part in parts:
-        _, labels = _mnist_images(part)
-        if tuple(model[f"{part}_shape"]) != (len(labels), 10):
+        images, labels = _mnist_images(part)
+        try:
+            scores = np.asarray(model.predict(images, batch_size=2000, verbose=0))
+        except Exception as err:
+            raise IncorrectAnswer(f"your model cannot read the {part} images, shape {images.shape}, floats in "
+                                  f"[0, 1]: {type(err).__name__}: {err}") from None
+        if scores.shape != (len(labels), 10):
             raise IncorrectAnswer(f"expected 10 class scores per image, shape {(len(labels), 10)}; "
-                                  f"got {tuple(model[f'{part}_shape'])}")
-        accuracy[part] = float(np.mean(np.asarray(model[f"{part}_classes"]) == labels))
+                                  f"got {scores.shape}")
+        accuracy[part] = float(np.mean(scores.argmax(axis=1) == labels))
     if "test" not in accuracy:  # the student's notebook: the validation split only
         if accuracy["validation"] < CNN_TARGET:
             raise IncorrectAnswer(

@@ -1,20 +1,25 @@
-"""Self-checks for the activation zoo."""
+"""Self-checks for the activation zoo (zoo.ipynb and zoo_compared.ipynb)."""
 
 import math
 from collections.abc import Mapping
 
 import numpy as np
-from scipy.optimize import minimize_scalar
+from scipy.optimize import brentq, minimize_scalar
+from scipy.special import erfcx
 
-from ..activations import swish
+from ..activations import SELU_ALPHA, SELU_SCALE, swish
 from ..activations_piecewise import hardswish
+from ..activations_vector import sparsemax
 from ..registry import derivative, get, names
 from ._core import IncorrectAnswer, answer_float, answer_floats, call_answer, exercise, expect_close
+from ._observe import hidden_inputs
 
 
-@exercise("zoo-softplus-derivative", chapter="zoo", title="Differentiate softplus", difficulty="easy")
+@exercise("zoo-softplus-derivative", chapter="zoo", title="Differentiate softplus", difficulty="easy",
+          giveaways=("actlib.derivative", "actlib.derivatives", "actlib.get", "actlib.sigmoid"))
 def _softplus_derivative(answer):
-    x = np.array([-30.0, -5.0, -1.0, -1e-3, 0.0, 1e-3, 1.0, 5.0, 30.0])
+    x = hidden_inputs(np.array([-30.0, -5.0, -1.0, -1e-3, 0.0, 1e-3, 1.0, 5.0, 30.0]),
+                      lambda rng: rng.uniform(-40.0, 40.0, 24))  # (the grader's hidden probes)
     got = call_answer(answer, x, what="softplus_derivative(x)")
     expect_close(got, derivative("softplus", x), "softplus_derivative(x)", at=x)
     return "softplus' is the sigmoid: softplus is the integral of the sigmoid."
@@ -115,3 +120,92 @@ def _hardswish_gap(answer):
     return ("max |swish(x) - hardswish(x)| = 3/(1 + e^3) = 3 sigma(-3), about 0.1423, at x = -3 and x = 3, "
             "where hard-swish's quadratic piece meets its outer pieces. The check does not judge "
             "cost_ratio: a time ratio depends on the machine, its load and the size of the array.")
+
+
+# --- zoo_compared.ipynb ------------------------------------------------------------------------
+
+@exercise("zoo-stack-gradient", chapter="zoo", title="The gradient through a stack of layers", difficulty="easy",
+          giveaways=("actlib.interactive.depth_gradient",))
+def _stack_gradient(answer):
+    from ..interactive import depth_gradient  # (the explorer's own; no Plotly needed)
+
+    x = np.linspace(-3, 3, 61)  # includes 0, ELU's and Leaky ReLU's kink
+    cases = [("sigmoid", 5, {}), ("tanh", 3, {}), ("swish", 2, {}), ("elu", 5, {"alpha": 2.0}),
+             ("leaky_relu", 4, {"alpha": 0.2})]
+    for name, depth, params in cases:
+        what = f"stack_gradient({name!r}, x, {depth}" + "".join(f", {k}={v}" for k, v in params.items()) + ")"
+        got = call_answer(answer, name, x, depth, what=what, **params)
+        expected = depth_gradient(name, x, depth, **params)
+        values = answer_floats(got, what)
+        if values.shape == x.shape:
+            if np.allclose(values, derivative(name, x, **params) ** depth) and not np.allclose(values, expected):
+                raise IncorrectAnswer(f"{what} is f'(x)**{depth}: every layer's slope is taken at x. Layer k's "
+                                      "slope is f'(z_(k-1)), at the output of the layer below (z_0 = x).")
+            if np.allclose(values, np.abs(expected)) and not np.allclose(values, expected):
+                raise IncorrectAnswer(f"{what} is the size of the factor, as the explorer plots it; return it "
+                                      "with its sign (Swish's slope is negative left of about -1.28)")
+        expect_close(values, expected, what, rtol=1e-12, atol=1e-15, at=x)
+    return ("dz_D/dx = f'(z_0) f'(z_1) ... f'(z_(D-1)): carry z and the product through the layers, each slope "
+            "at its own layer's input. It is actlib.interactive.depth_gradient, the explorer's bottom panel.")
+
+
+@exercise("zoo-keras-sparsemax-right", chapter="zoo", title="Scores that Keras's sparsemax gets right",
+          difficulty="medium")
+def _keras_sparsemax_right(answer):
+    # Keras 3.15's threshold is (c_1 + ... + c_k - 1)/k, sparsemax's (c_k - 1)/k (c_j: the sum of the j
+    # largest scores, k: the size of the support); they agree exactly when c_1 + ... + c_(k-1) = 0,
+    # for three scores in the support 2 z_(1) + z_(2) = 0.
+    z = answer_floats(answer, "right_scores")
+    if z.shape != (3,):
+        raise IncorrectAnswer(f"right_scores must be three scores, an array of shape (3,); got shape {z.shape}")
+    shares = sparsemax(z)
+    k = int(np.count_nonzero(shares > 0))
+    if k < 3:
+        raise IncorrectAnswer(f"sparsemax({z.tolist()}) = {np.round(shares, 6).tolist()}: only {k} of the three "
+                              "scores are in the support (a share above 0); the exercise asks for all three")
+    c = np.cumsum(np.sort(z)[::-1])
+    theirs, right = (c.sum() - 1) / 3, (c[-1] - 1) / 3
+    if not math.isclose(theirs, right, rel_tol=0, abs_tol=1e-9 * max(1.0, float(np.abs(z).max()))):
+        keras_shares = np.maximum(z - theirs, 0)
+        raise IncorrectAnswer(f"for {z.tolist()} Keras's threshold is {theirs:.6g}, the right one {right:.6g}: Keras "
+                              f"returns {np.round(keras_shares, 6).tolist()}, not {np.round(shares, 6).tolist()}. "
+                              "When are the two thresholds equal?")
+    return ("Keras adds up every partial sum c_1 + c_2 + c_3 where sparsemax takes c_3 alone: the two agree when "
+            "c_1 + c_2 = 0, that is 2 z_(1) + z_(2) = 0 for the sorted scores, a set of measure 0.")
+
+
+def _selu_second_moment(q: float) -> float:
+    """E[SELU(sqrt(q) xi)^2] for xi ~ N(0, 1): lambda^2 q / 2 from xi > 0, and from xi < 0
+    lambda^2 alpha^2 E[(e^(s xi) - 1)^2; xi < 0], s = sqrt(q), where E[e^(t xi); xi < 0] = erfcx(t/sqrt 2)/2."""
+    s = math.sqrt(q)
+    negative = erfcx(math.sqrt(2) * s) / 2 - erfcx(s / math.sqrt(2)) + 0.5
+    return float(SELU_SCALE**2 * q / 2 + SELU_SCALE**2 * SELU_ALPHA**2 * negative)
+
+
+def _selu_fixed_point(gain: float) -> float:
+    """The q > 0 with q = gain^2 E[SELU(sqrt(q) xi)^2]: one root for 0.7 < gain < 1.34."""
+    return brentq(lambda q: gain**2 * _selu_second_moment(q) - q, 1e-9, 1e4, xtol=1e-15, rtol=1e-14)
+
+
+@exercise("zoo-selu-gain-fixed-point", chapter="zoo", title="Where calculate_gain('selu') leads a SELU network",
+          difficulty="hard")
+def _selu_gain_fixed_point(answer):
+    for gain in (1.0, 0.75, 0.9, 1.1, 1.25):
+        what = f"selu_fixed_point({gain})"
+        q = answer_float(call_answer(answer, gain, what=what), what)
+        expected = _selu_fixed_point(gain)
+        if math.isclose(q, expected, rel_tol=1e-6):
+            continue
+        if gain == 1.0:
+            raise IncorrectAnswer(f"{what} = {q!r}: with gain 1 (LeCun normal) the second moment must stay at 1, "
+                                  "the point SELU's lambda and alpha were chosen for. Check your "
+                                  "E[SELU(sqrt(q) xi)^2] at q = 1: it is 1.")
+        if not (math.isfinite(q) and q > 0):
+            raise IncorrectAnswer(f"{what} = {q!r}: a second moment E[u^2] is a positive number")
+        image = float(gain**2 * _selu_second_moment(q))
+        raise IncorrectAnswer(f"{what} = {q!r} is not where the map settles: one more layer takes it to {image!r}"
+                              + (" (close: iterate longer, or solve q = g^2 E[SELU(sqrt(q) xi)^2] with a root "
+                                 "finder)" if math.isclose(q, expected, rel_tol=1e-2) else ""))
+    settled = _selu_fixed_point(0.75)
+    return (f"With LeCun-normal weights (gain 1) E[u^2] stays at 1; with calculate_gain('selu') = 3/4 it settles "
+            f"at {settled:.4f}, pre-activations {math.sqrt(settled):.2f} times as large: the normalisation is gone.")

@@ -238,6 +238,18 @@
       return { smallest: sizes.length ? Math.min(...sizes) : null, figures: sizes.length, unknown };
     },
 
+    // A page a reader can finish on a phone (issue 23): at most 40 screens of the page's own
+    // height at a phone's width (the split chapters' section pages keep to it).
+    screens() {
+      return document.documentElement.scrollHeight / window.innerHeight;
+    },
+
+    length() {
+      if (window.innerWidth >= 600) return [];
+      const screens = checks.screens();
+      return screens > 40 ? [`the page is ${screens.toFixed(1)} phone screens long (at most 40)`] : [];
+    },
+
     figureText() {
       if (window.innerWidth >= 600) return [];
       const stats = checks.figureTextStats();

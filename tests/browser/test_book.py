@@ -20,6 +20,8 @@ then the reader's system setting is switched to dark, which the book follows wit
 * every image is a numbered figure with a caption and alt text that is not a file name, and
   in dark mode it sits on a light, dimmed card, as do the interactive figures;
 * one search box is shown;
+* on a phone, the page is at most 40 screens (of 844 px) long (issue 23: the long chapters are
+  split into section pages);
 * every solution is hidden until the reader clicks its title (on the title's text: it opens
   without leaving the page), and closes on a second click on the title bar (checked in light
   mode: a click does the same in either);
@@ -222,7 +224,7 @@ def test_page_as_read(visit, axe_js, page_path, width, record_property):
         if theme != mode:
             found.append(f"the page is in {theme!r} mode, not {mode!r} (the reader's setting)")
         for name in ("markers", "plumbing", "overflow", "images", "searchBoxes", "printed", "scrollers",
-                     "figureText"):
+                     "figureText", "length"):
             report[f"{mode}: {name}"] = v.check(name)
         formulas = v.check("formulas")
         report[f"{mode}: formulas"] = formulas["problems"]
@@ -234,7 +236,8 @@ def test_page_as_read(visit, axe_js, page_path, width, record_property):
                                         "scrolling_outputs": len(printed["scrolling"]),
                                         "wide_formulas": formulas["wide"],
                                         "smallest_figure_text_px": figures["smallest"],
-                                        "figures_without_text_size": len(figures["unknown"])})
+                                        "figures_without_text_size": len(figures["unknown"]),
+                                        "screens": round(v.check("screens"), 1)})
             counted = True
         if width == "desktop":  # (colours and names do not change with the width: one audit per mode)
             report[f"{mode}: axe"] = _axe(v, axe_js)

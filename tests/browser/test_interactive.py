@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 # The pages whose lesson is a parameter (issue 15): each must have an interactive figure.
-EXPECTED = ["chapters/zoo.html", "chapters/02_xor.html", "chapters/03_activation_functions.html"]
+EXPECTED = ["chapters/zoo_compared.html", "chapters/02_xor.html", "chapters/03_output_units.html"]
 WIDTHS = [1400, 390]
 PLOTTED = """el => JSON.stringify(el.data.map(t => [t.y, t.z, t.name]))"""
 # What the reader sees of a figure: its data, where its sliders and menus stand, its axes' ranges.
