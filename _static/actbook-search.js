@@ -64,8 +64,10 @@
   };
 
   // The prose blocks of a page (or of one of its sections), in reading order.
+  // (A figure's caption is prose, though the figure sits in a cell's output.)
   const proseBlocks = (root) => [...root.querySelectorAll(PROSE)].filter((block) =>
-    !block.closest(NOT_PROSE) && !block.querySelector(":scope > p, :scope > ul, :scope > ol"));
+    (block.closest("figcaption") || !block.closest(NOT_PROSE))
+    && !block.querySelector(":scope > p, :scope > ul, :scope > ol"));
 
   const snippet = (text, at) => {
     if (text.length <= WIDTH) return text;
@@ -81,13 +83,26 @@
   const rows = (root) => [...root.querySelectorAll("table tr")].filter((row) => !row.closest("pre, .cell_input"))
     .map((row) => ({ block: row, text: [...row.cells].map(textOf).filter(Boolean).join(" \u00b7 ") }));
 
+  // A search word's forms: the word and its stem (Sphinx's search matches stems: "derivative"
+  // finds a page that says "derived"; language_data.js defines the Stemmer).
+  const stemmer = typeof Stemmer === "function" ? new Stemmer() : null;  // eslint-disable-line no-undef
+  const forms = (word) => {
+    const stem = stemmer ? stemmer.stemWord(word) : word;
+    return stem && stem !== word && stem.length >= 3 ? [word, stem] : [word];
+  };
+  // Where a word (in any of its forms) first occurs in a text; -1 if nowhere.
+  const indexIn = (text, word) => {
+    const found = forms(word).map((f) => text.indexOf(f)).filter((i) => i >= 0);
+    return found.length ? Math.min(...found) : -1;
+  };
+
   // The first prose block that has every search word, else any of them; else a table row that
   // has one; else the first prose block (the page's or the section's opening).
   const find = (root, keywords) => {
     const blocks = proseBlocks(root).map((block) => ({ block, text: textOf(block) }))
       .filter(({ text }) => text.split(" ").length >= 4);
     const words = [...keywords].map((k) => k.toLowerCase()).filter(Boolean);
-    const where = ({ text }) => words.map((w) => text.toLowerCase().indexOf(w));
+    const where = ({ text }) => words.map((w) => indexIn(text.toLowerCase(), w));
     return blocks.find((b) => words.length && where(b).every((i) => i >= 0))
       || blocks.find((b) => where(b).some((i) => i >= 0))
       || rows(root).find((b) => where(b).some((i) => i >= 0))
@@ -128,7 +143,7 @@
       || find(main, keywords));
     if (!found) return sphinxSummary ? sphinxSummary(htmlText, keywords, anchor) : document.createElement("p");
     const words = [...keywords].map((k) => k.toLowerCase());
-    const positions = words.map((w) => found.text.toLowerCase().indexOf(w)).filter((i) => i >= 0);
+    const positions = words.map((w) => indexIn(found.text.toLowerCase(), w)).filter((i) => i >= 0);
     const summary = document.createElement("p");
     summary.classList.add("context");
     summary.textContent = snippet(found.text, positions.length ? Math.min(...positions) : 0);

@@ -201,7 +201,8 @@ class Activation:
     (display text for tables), ``defaults`` (actlib's parameters), ``note`` (where the
     libraries differ), ``initialisation`` (the weight initialisation usually paired with
     it) and ``gain`` (the ``torch.nn.init.calculate_gain`` argument that applies, or
-    ``None``), ``cost`` (its elementwise work, from actlib's formula), ``kinks``
+    ``None``), ``cost`` (its elementwise work, counted on ``formula``: what actlib adds so as
+    not to overflow or lose digits is not counted, and some cards name it after "actlib:"), ``kinks``
     (``{x: derivative}`` at the points where the derivative jumps, at the defaults: the
     value actlib returns there, PyTorch's autograd's, or for a Keras-only function
     TensorFlow's), ``parameter_derivatives`` (derivatives with respect to a learned
@@ -243,7 +244,7 @@ class Activation:
     keras: str  # display text
     initialisation: str  # e.g. "He (Kaiming)"
     gain: str | None  # the torch.nn.init.calculate_gain argument, or None where it has none
-    cost: str  # elementwise work, e.g. "1 exp, 1 log1p"
+    cost: str  # elementwise work on the formula, e.g. "1 exp, 1 log1p"
     defaults: dict = field(default_factory=dict)
     note: str = ""
     kinks: Mapping[float, float] = field(default_factory=dict)  # x -> actlib's derivative there

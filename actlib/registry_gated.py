@@ -24,8 +24,9 @@ RECORDS = [
         function=gated.glu,
         derivative=None,
         jvp=gated.glu_jvp,
-        formula=r"a \odot \sigma(b), \; x = [a, b]",
-        derivative_formula=r"J v = v_a \odot \sigma(b) + a \odot \sigma'(b) \odot v_b",
+        formula=r"\mathbf{a} \odot \sigma(\mathbf{b}), \; \mathbf{x} = [\mathbf{a}, \mathbf{b}]",
+        derivative_formula=(r"J\mathbf{v} = \mathbf{v}_a \odot \sigma(\mathbf{b})"
+                            r" + \mathbf{a} \odot \sigma'(\mathbf{b}) \odot \mathbf{v}_b"),
         output_range=(-INF, INF),
         range_text="(-inf, inf), half the size",
         used_in="gated convolutional language models (Dauphin et al. 2017)",
@@ -46,8 +47,10 @@ RECORDS = [
         function=gated.swiglu,
         derivative=None,
         jvp=gated.swiglu_jvp,
-        formula=r"a \odot \mathrm{swish}(b) = a \odot b\,\sigma(b), \; x = [a, b]",
-        derivative_formula=r"J v = v_a \odot \mathrm{swish}(b) + a \odot \mathrm{swish}'(b) \odot v_b",
+        formula=(r"\mathbf{a} \odot \mathrm{swish}(\mathbf{b}) = \mathbf{a} \odot \mathbf{b}\,\sigma(\mathbf{b}), \; "
+                 r"\mathbf{x} = [\mathbf{a}, \mathbf{b}]"),
+        derivative_formula=(r"J\mathbf{v} = \mathbf{v}_a \odot \mathrm{swish}(\mathbf{b})"
+                            r" + \mathbf{a} \odot \mathrm{swish}'(\mathbf{b}) \odot \mathbf{v}_b"),
         output_range=(-INF, INF),
         range_text="(-inf, inf), half the size",
         used_in="transformer feed-forward blocks (Shazeer 2020; PaLM, LLaMA)",
@@ -67,8 +70,10 @@ RECORDS = [
         function=gated.geglu,
         derivative=None,
         jvp=gated.geglu_jvp,
-        formula=r"a \odot \mathrm{GELU}(b) = a \odot b\,\Phi(b), \; x = [a, b]",
-        derivative_formula=r"J v = v_a \odot \mathrm{GELU}(b) + a \odot \mathrm{GELU}'(b) \odot v_b",
+        formula=(r"\mathbf{a} \odot \mathrm{GELU}(\mathbf{b}) = \mathbf{a} \odot \mathbf{b}\,\Phi(\mathbf{b}), \; "
+                 r"\mathbf{x} = [\mathbf{a}, \mathbf{b}]"),
+        derivative_formula=(r"J\mathbf{v} = \mathbf{v}_a \odot \mathrm{GELU}(\mathbf{b})"
+                            r" + \mathbf{a} \odot \mathrm{GELU}'(\mathbf{b}) \odot \mathbf{v}_b"),
         output_range=(-INF, INF),
         range_text="(-inf, inf), half the size",
         used_in="transformer feed-forward blocks (Shazeer 2020; Gemma, in its tanh-approximated form)",
@@ -87,8 +92,9 @@ RECORDS = [
         function=gated.reglu,
         derivative=None,
         jvp=gated.reglu_jvp,
-        formula=r"a \odot \max(0, b), \; x = [a, b]",
-        derivative_formula=r"J v = v_a \odot \max(0, b) + a \odot [b > 0] \odot v_b",
+        formula=r"\mathbf{a} \odot \max(0, \mathbf{b}), \; \mathbf{x} = [\mathbf{a}, \mathbf{b}]",
+        derivative_formula=(r"J\mathbf{v} = \mathbf{v}_a \odot \max(0, \mathbf{b})"
+                            r" + \mathbf{a} \odot [\mathbf{b} > 0] \odot \mathbf{v}_b"),
         output_range=(-INF, INF),
         range_text="(-inf, inf), half the size",
         used_in="transformer feed-forward blocks in Shazeer's (2020) comparison",

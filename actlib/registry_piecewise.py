@@ -194,7 +194,7 @@ _SHRINKAGE = [
         keras="'tanh_shrink' / keras.activations.tanh_shrink",
         initialisation="no standard pairing",
         gain=None,
-        cost="1 tanh (near 0 a degree-15 polynomial instead)",
+        cost="1 tanh (actlib: near 0 a polynomial instead)",
         note="PyTorch and Keras compute x - tanh(x), which loses every digit near 0: both give 0 at "
              "x = 1e-8, where the value is 3.3e-25. actlib sums the Taylor series below |x| = 0.1.",
         torch_api=torch(f"{_F}.tanhshrink", "torch.nn.Tanhshrink"),

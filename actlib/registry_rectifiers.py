@@ -151,7 +151,7 @@ _RECTIFIERS = [
         keras="none (max over a Dense layer's k groups)",
         initialisation="no standard pairing",
         gain=None,
-        cost="per unit, k dot products of length d and k - 1 comparisons",
+        cost="per unit, k dot products as long as the input, and k - 1 comparisons",
         note="Not 'the maximum of the inputs' (article 001's formula; its later summary has it right): "
              "the maximum of k learned affine functions."),
 ]
@@ -322,7 +322,7 @@ _SMOOTH_RECTIFIERS = [
         keras="'squareplus' / keras.activations.squareplus(b=4)",
         initialisation="He (Kaiming)",
         gain=None,
-        cost="1 hypot (a square root); for x < 0, 1 division",
+        cost="1 square, 1 square root (actlib: a hypot; for x < 0 a division)",
         defaults={"b": 4.0},
         note="Keras computes (x + sqrt(x^2 + b))/2 as written: x^2 overflows for |x| above 1.8e19 in "
              "float32 (1.3e154 in float64), which gives inf even where the value is nearly 0 (x very "

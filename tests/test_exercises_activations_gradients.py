@@ -439,3 +439,21 @@ def test_deep_sigmoid_is_trained_where_it_is_judged_not_in_the_kernel():
 
     with torch.no_grad():  # (the faked forward pass does fake: it gives 0 for every class)
         assert float(Faked(*deep_sigmoid_network(0))(torch.zeros(1, 784)).abs().max()) == 0.0
+
+
+def test_deep_sigmoid_without_biases_gets_a_message_not_a_crash():
+    """Review 7 of chapter 5, F1: a bias-free nn.Linear crashed the check (AttributeError)."""
+    from torch import nn
+
+    def no_bias(seed):
+        layers = []
+        for n_in, n_out in zip((784,) + (64,) * 9, (64,) * 9 + (10,), strict=True):
+            layers += [nn.Linear(n_in, n_out, bias=False), nn.Sigmoid()]
+        return nn.Sequential(*layers[:-1])
+
+    with pytest.raises(IncorrectAnswer, match=r"without a bias \(bias=False\)"):
+        actlib.check("gradients-deep-sigmoid", no_bias)
+    from actlib.exercises import judge, observe
+
+    status, message = judge("gradients-deep-sigmoid", observe("gradients-deep-sigmoid", no_bias))
+    assert status == "wrong" and "without a bias" in message

@@ -194,7 +194,8 @@ def test_cnn_check_in_a_notebook_never_loads_the_test_set(monkeypatch):
 
 @pytest.mark.parametrize(("validation", "test", "status", "words"), [
     (TINY_LABELS, TINY_LABELS, "pass", "test accuracy 100.00% (validation 100.00%)"),
-    (HALF_WRONG, TINY_LABELS, "pass", "test accuracy 100.00% (validation 50.00%)"),
+    (HALF_WRONG, TINY_LABELS, "wrong", "(validation 50.00%), measured once by the grader: a model this much "
+                                       "better on the test images"),  # review 8: a model that has seen them
     (TINY_LABELS, HALF_WRONG, "wrong", "test accuracy 50.00% (validation 100.00%), measured once by the "
                                        "grader: below 99%"),
 ], ids=["both-pass", "only-test-passes", "only-validation-passes"])
@@ -289,3 +290,14 @@ def test_a_model_the_grader_cannot_rebuild_is_wrong_with_a_message_that_says_wha
     with pytest.raises(IncorrectAnswer, match="names the module 'os'"):
         km._keras_modules_only({"class_name": "Sequential",
                                 "config": {"layers": [{"module": "os", "class_name": "system"}]}})
+
+
+def test_a_model_of_huge_layers_is_refused_before_it_runs(monkeypatch):
+    """Review 8 of the instructors' pages, finding 5: few weights, huge layers (UpSampling2D)
+    took the grader's own process minutes and gigabytes."""
+    stand_in(monkeypatch)
+    big = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.UpSampling2D(40), keras.layers.Conv2D(1, 3),
+                            keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(10)])
+    status, message = graded("keras-cnn-99", big)
+    assert status == "wrong" and "values per image" in message and "keep its layers small" in message
+    assert km._activation_count(reader()) < km.CNN_MAX_ACTIVATIONS

@@ -66,24 +66,43 @@ def test_ordinary_code_is_not_flagged(source):
     assert _flags(source) == []
 
 
-def test_a_giveaway_is_flagged_before_its_self_check():
+def _copy(cell):
+    twin = new_code_cell(cell.source, metadata=dict(cell.metadata))
+    return twin
+
+
+def test_a_giveaway_is_flagged_anywhere_in_the_students_code():
+    """Review 8 of the instructors' pages, finding 1: getattr with the name as a string, a comment
+    that looks like the check, a deleted or a second self-check cell all hid a give-away."""
     giveaways = {"zoo-softplus-derivative": ("actlib.derivative", "actlib.sigmoid")}
     exercise = new_markdown_cell("```{exercise} Differentiate softplus\n:label: zoo-softplus-derivative\n```")
     check = new_code_cell('actlib.check("zoo-softplus-derivative", softplus_derivative)',
                           metadata={"tags": ["self-check"]})
-    after = new_code_cell("later = actlib.sigmoid(0.0)")  # after the self-check: not its answer
     for answer in ('softplus_derivative = lambda x: actlib.derivative("softplus", x)',
                    "from actlib import sigmoid as s\nsoftplus_derivative = s",
-                   "import actlib as a\n\ndef softplus_derivative(x):\n    return a.sigmoid(x)"):
-        flags = _flags("x = 1", exercise, answer, check, after, giveaways=giveaways)
-        assert [f.label for f in flags] == ["zoo-softplus-derivative"], (answer, flags)
-        assert flags[0].cell == 3 and "computes this exercise's answer" in flags[0].what
+                   "import actlib as a\n\ndef softplus_derivative(x):\n    return a.sigmoid(x)",
+                   'd = getattr(actlib, "derivative")\nsoftplus_derivative = lambda x: d("softplus", x)'):
+        for cells in ([exercise, answer, check], [exercise, answer], [check, exercise, answer],
+                      [exercise, answer + '\n# check("zoo-softplus-derivative")', check, _copy(check)]):
+            flags = _flags("x = 1", *cells, giveaways=giveaways)
+            assert [f.label for f in flags] == ["zoo-softplus-derivative"], (answer, flags)
+            assert "computes this exercise's answer" in flags[0].what
     # bound to another name in an earlier cell (review 7 of the instructors' page, finding 2)
     flags = _flags("_d = actlib.derivative", exercise, "softplus_derivative = lambda x: _d('softplus', x)",
                    check, giveaways=giveaways)
     assert [(f.cell, f.label) for f in flags] == [(1, "zoo-softplus-derivative")]
     honest = "def softplus_derivative(x):\n    return 1 / (1 + np.exp(-x))"
-    assert _flags("x = 1", exercise, honest, check, after, giveaways=giveaways) == []
+    assert _flags("x = 1", exercise, honest, check, giveaways=giveaways) == []
+
+
+@pytest.mark.parametrize("source, what", [
+    ('import sys\nsys.modules["actlib.exercises._observe"].emit = print', "uses sys.modules"),
+    ('import importlib\nm = importlib.import_module("actlib.exercises._observe")', "names the grader's internals"),
+    ("x = " + " + ".join(["1"] * 2000), "cannot be read by the scan"),
+])
+def test_more_ways_in_are_flagged_and_none_crashes_the_scan(source, what):
+    """Review 8 of the instructors' pages, findings 2 and 3."""
+    assert any(what in f.what for f in _flags(source)), _flags(source)
 
 
 def test_the_python_files_beside_a_notebook_are_read_too(tmp_path):
@@ -92,10 +111,16 @@ def test_the_python_files_beside_a_notebook_are_read_too(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "ok.py").write_text("import numpy as np\n\ndef f(x):\n    return np.exp(x)\n")
     (tmp_path / "broken.py").write_bytes(b"\xff\xfe not text")
-    flags = scan.scan_files(tmp_path)
-    assert {(f.file, f.line) for f in flags} >= {("helpers.py", 1), ("helpers.py", 3), ("broken.py", 1)}
+    (tmp_path / "answers.py").write_text("import actlib\n\nanswer = actlib.derivative\n")
+    (tmp_path / "hidden.pyc").write_bytes(b"\x00")
+    (tmp_path / "endless.py").symlink_to("/dev/zero")
+    flags = scan.scan_files(tmp_path, {"zoo-softplus-derivative": ("actlib.derivative",)})
+    assert {(f.file, f.line) for f in flags} >= {("helpers.py", 1), ("helpers.py", 3), ("broken.py", 1),
+                                                 ("hidden.pyc", 1), ("endless.py", 1)}
+    assert [(f.file, f.label) for f in flags if f.label] == [("answers.py", "zoo-softplus-derivative")]
     assert not [f for f in flags if f.file == "sub/ok.py"]
-    assert str(next(f for f in flags if f.line == 3)).startswith("helpers.py, line 3: assigns")
+    patched = next(f for f in flags if f.line == 3 and f.file == "helpers.py")
+    assert str(patched).startswith("helpers.py, line 3: assigns")
 
 
 def test_the_books_own_code_is_trusted_but_its_imports_count():
@@ -109,7 +134,7 @@ def test_the_books_own_code_is_trusted_but_its_imports_count():
 
 @pytest.mark.parametrize("path", nbs.chapter_notebooks(ROOT / "chapters"), ids=lambda p: p.stem)
 def test_the_books_chapters_and_their_student_edition_raise_no_flag(path):
-    trusted, giveaways = scan.book_sources(ROOT / "chapters"), scan.registered_giveaways()
+    trusted, giveaways = scan.book_sources(ROOT / "chapters", path.stem), scan.registered_giveaways()
     book = nbs.read(path)
     assert scan.scan(book, giveaways, trusted) == []
     assert scan.scan(student_notebook(book), giveaways, trusted) == []

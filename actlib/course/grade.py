@@ -49,6 +49,9 @@ from . import plan as plans
 from .sandbox import Limits, parse_size
 
 STATUSES = ("pass", "wrong", "todo", "error", "not run", "flagged")
+#: The longest message kept for one exercise (characters): the rest is cut, since a message can
+#: quote what the submission's code raised or printed.
+MAX_MESSAGE = 500
 _JUDGE_LOCK = threading.Lock()  # the book's checks import Keras and PyTorch: one at a time
 
 
@@ -73,6 +76,8 @@ def verdicts(answers: dict[str, str], run: runner.RunResult,
         if label in run.observations:
             with _JUDGE_LOCK:
                 status[label], detail[label] = judge(label, run.observations[label], seed)
+            if len(detail[label]) > MAX_MESSAGE:  # (a message quotes the submission: keep it short)
+                detail[label] = detail[label][:MAX_MESSAGE] + " ..."
         elif run.note:
             status[label], detail[label] = "not run", run.note
         else:
@@ -95,13 +100,14 @@ def flag(result: Result, flags: list[scan.Flag]) -> None:
 
 
 def grade_notebook(path: Path, book: dict[str, dict[str, str]], limits: Limits, root: Path | None = None,
-                   trusted: frozenset[str] = frozenset(), seed: int | None = None) -> Result:
+                   book_dir: Path | None = None, seed: int | None = None) -> Result:
     """Run, observe and judge one submitted notebook, and scan its source.
 
     The kernel runs in a scratch copy of the notebook's folder, or of the notebook alone when
     it lies directly in ``root`` (the folder of all submissions, which no submission may read).
-    ``trusted``: the book's own code (:func:`actlib.course.scan.book_sources`), which the scan
-    does not flag. ``seed``: the hidden probes' (the same for every submission of a run).
+    ``book_dir``: the book's chapters, whose code (the submission's chapter's,
+    :func:`actlib.course.scan.book_sources`) the scan does not flag. ``seed``: the hidden
+    probes' (the same for every submission of a run).
     """
     try:
         nb = nbs.read(path)
@@ -117,8 +123,13 @@ def grade_notebook(path: Path, book: dict[str, dict[str, str]], limits: Limits, 
     run = runner.run(plans.plan(nb, answers), path.parent if own_folder else path, limits, name=path.stem,
                      seed=seed)
     result.status, result.detail = verdicts(answers, run, seed)
-    found = scan.scan(nb, scan.registered_giveaways(), trusted)
-    flag(result, found + (scan.scan_files(path.parent) if own_folder else []))
+    giveaways = scan.registered_giveaways()
+    try:  # (the scan reads untrusted text: whatever goes wrong in it is a finding, not a crash)
+        trusted = scan.book_sources(book_dir, chapter)
+        found = scan.scan(nb, giveaways, trusted) + (scan.scan_files(path.parent, giveaways) if own_folder else [])
+    except Exception as err:  # noqa: BLE001
+        found = [scan.Flag(-1, 1, f"the source scan failed ({type(err).__name__}: {str(err)[:200]})", file=path.name)]
+    flag(result, found)
     result.note, result.seconds = run.note, run.seconds
     network = "network: none" if run.network_isolated else "network: NOT cut off (not possible here)"
     result.limits = f"{run.limits}; {network}" if not limits.network else f"{run.limits}; network: allowed"
@@ -126,12 +137,12 @@ def grade_notebook(path: Path, book: dict[str, dict[str, str]], limits: Limits, 
 
 
 def grade_all(paths: list[Path], book, limits: Limits, jobs: int = 1, log=None, root=None,
-              trusted: frozenset[str] = frozenset(), seed: int | None = None) -> list[Result]:
+              book_dir: Path | None = None, seed: int | None = None) -> list[Result]:
     """Grade ``paths``, ``jobs`` at a time; results in the order of ``paths``."""
     def one(path):
         if log:
             print(f"grading {path} ...", file=log, flush=True)
-        return grade_notebook(path, book, limits, root, trusted, seed)
+        return grade_notebook(path, book, limits, root, book_dir, seed)
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         return list(pool.map(one, paths))
@@ -252,7 +263,7 @@ def main(argv=None) -> int:
     seed = hidden_seed(args)
     print(f"hidden probes: seed {seed} (--seed {seed} draws the same inputs again)", file=sys.stderr)
     results = grade_all(paths, book, limits, args.jobs, log=sys.stderr, root=args.folder,
-                        trusted=scan.book_sources(book_dir), seed=seed)
+                        book_dir=book_dir, seed=seed)
     print(table(results, args.folder))
     for limits_used in dict.fromkeys(r.limits for r in results if r.limits):
         print(f"limits enforced: {limits_used}", file=sys.stderr)

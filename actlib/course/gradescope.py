@@ -81,7 +81,7 @@ UV="$SOURCE/.uv/bin/uv"
 
 # The pins need CPython 3.11.5 to 3.13 and the book's outputs were made with 3.11: uv finds one on
 # the image or installs its own (Ubuntu 22.04's python3 is 3.10), here, where the kernels (which
-# run as `nobody`) can read it.
+# run as unprivileged users of their own, in nobody's group) can read it.
 export UV_PYTHON_INSTALL_DIR="$SOURCE/.python"
 "$UV" venv --python '{python}' "$SOURCE/.venv"
 
@@ -92,7 +92,7 @@ UV_INSTALL=("$UV" pip install --quiet --python "$SOURCE/.venv/bin/python" --torc
 "${{UV_INSTALL[@]}}" --no-deps {mnist}
 "${{UV_INSTALL[@]}}" --no-deps --no-build-isolation -e .
 
-# The grader runs each submission's kernel as the unprivileged user `nobody`: it must read all this.
+# The grader runs each submission's kernel as an unprivileged user of its own: it must read all this.
 chmod -R a+rX "$SOURCE"
 "$SOURCE/.venv/bin/python" -c 'import actlib.course.grade, torch; print("autograder ready; torch", torch.__version__)'
 """
@@ -269,7 +269,7 @@ def _write(path: Path, data: dict) -> None:
 def run(root: Path | str = "/autograder", grader_args: list[str] = ()) -> int:
     """Grade ``root/submission`` with the book in ``root/source`` and write
     ``root/results/results.json``. Returns the exit status (0: graded)."""
-    from . import grade, scan
+    from . import grade
     from . import plan as plans
 
     root = Path(root)
@@ -290,7 +290,7 @@ def run(root: Path | str = "/autograder", grader_args: list[str] = ()) -> int:
             seed = grade.hidden_seed(args)
             print(f"hidden probes: seed {seed}")
             results = grade.grade_all(paths, book, grade.limits_of(args), args.jobs, log=sys.stdout,
-                                      trusted=scan.book_sources(book_dir), seed=seed)
+                                      book_dir=book_dir, seed=seed)
             print(grade.table(results, staged) if results else "no notebooks in the submission")
             for limits_used in dict.fromkeys(r.limits for r in results if r.limits):
                 print(f"limits enforced: {limits_used}")

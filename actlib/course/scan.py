@@ -158,7 +158,9 @@ class _Scanner(ast.NodeVisitor):
         name = self.dotted(node)
         if name:
             self.names.append((name, node.lineno))
-            if self._internal(name):
+            if name == "sys.modules" or name.startswith("sys.modules."):
+                self.flag(node, "uses sys.modules, the table of imported modules")
+            elif self._internal(name):
                 self.flag(node, f"reaches into {name}, the grader's internals")
             elif name in INTROSPECTION:
                 self.flag(node, f"uses {name}, which walks frames or the garbage collector")
@@ -190,19 +192,22 @@ class _Scanner(ast.NodeVisitor):
         if func in ("setattr", "delattr") and node.args and isinstance(node.args[0], ast.Name) \
                 and node.args[0].id in self.modules:
             self.flag(node, f"calls {func}() on the imported module {self.dotted(node.args[0])}")
+        if func in ("getattr", "hasattr") and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) \
+                and isinstance(node.args[1].value, str):  # getattr(actlib, "derivative") is actlib.derivative
+            base = self.dotted(node.args[0])
+            if base:
+                self.names.append((f"{base}.{node.args[1].value}", node.lineno))
         self.generic_visit(node)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if isinstance(node.value, str) and any(p in node.value for p in INTERNAL_PACKAGES):
+            self.flag(node, "names the grader's internals in a string")
 
 
 def _regions(nb, labels) -> dict[str, range]:
-    """For each exercise label: the cells before its self-check cell (an answer may be built,
-    or a give-away bound to another name, anywhere before it)."""
-    checks = [i for i, c in enumerate(nb.cells) if nbs.is_self_check(c)]
-    regions = {}
-    for label in labels:
-        check = next((i for i in checks if label in nbs.check_labels(nb.cells[i].source)), None)
-        if check is not None:
-            regions[label] = range(0, check)
-    return regions
+    """For each exercise label: every cell of the notebook (an answer may be built, or a
+    give-away bound to another name, anywhere; its self-check cell may be moved or deleted)."""
+    return {label: range(len(nb.cells)) for label in labels}
 
 
 def normalised(source: str) -> str:
@@ -211,19 +216,20 @@ def normalised(source: str) -> str:
     return "\n".join(line.rstrip() for line in source.strip("\n").splitlines()).strip()
 
 
-@functools.lru_cache(maxsize=8)
-def _book_sources(book_dir: str) -> frozenset[str]:
-    cells = [normalised(cell.source) for path in nbs.chapter_notebooks(book_dir)
-             for cell in nbs.read(path).cells if cell.cell_type == "code"]
+@functools.lru_cache(maxsize=64)
+def _book_sources(book_dir: str, chapter: str | None) -> frozenset[str]:
+    paths = [p for p in nbs.chapter_notebooks(book_dir) if chapter is None or p.stem == chapter]
+    cells = [normalised(cell.source) for path in paths for cell in nbs.read(path).cells if cell.cell_type == "code"]
     return frozenset(cells) | frozenset(line.strip() for cell in cells for line in cell.splitlines())
 
 
-def book_sources(book_dir) -> frozenset[str]:
-    """The code cells of the book's chapters (``book_dir``), and each of their lines: a
-    submission's cell that is one of them, word for word, is the book's and is not flagged
-    (its imports still count), nor is a line that is one of the book's (the code the student
-    edition keeps around a stub)."""
-    return _book_sources(str(Path(book_dir).resolve())) if book_dir else frozenset()
+def book_sources(book_dir, chapter: str | None = None) -> frozenset[str]:
+    """The code cells of the book's chapter ``chapter`` (a notebook's stem; None: every chapter)
+    in ``book_dir``, and each of their lines: a submission's cell that is one of them, word for
+    word, is the book's and is not flagged (its imports still count), nor is a line that is one
+    of the book's (the code the student edition keeps around a stub). Only the submission's own
+    chapter counts: a line copied from another chapter is the student's."""
+    return _book_sources(str(Path(book_dir).resolve()), chapter) if book_dir else frozenset()
 
 
 def registered_giveaways() -> dict[str, tuple[str, ...]]:
@@ -233,22 +239,42 @@ def registered_giveaways() -> dict[str, tuple[str, ...]]:
     return {e.label: e.giveaways for e in exercises() if e.giveaways}
 
 
-def scan_files(folder, limit: int = 200) -> list[Flag]:
-    """The flags of the Python files (``*.py``) in a submission's folder and below (at most
-    ``limit`` files; a file that is not text, or does not parse, is flagged)."""
+#: Files of a submission's folder the scan cannot read but Python can import or run.
+UNREADABLE_CODE = (".pyc", ".pyo", ".so", ".pyd", ".zip", ".egg", ".whl", ".pth")
+#: The largest Python file the scan reads (bytes).
+MAX_FILE_BYTES = 1 << 20
+
+
+def scan_files(folder, giveaways: dict[str, tuple[str, ...]] | None = None, limit: int = 200) -> list[Flag]:
+    """The flags of the code files in a submission's folder and below: each ``*.py`` read as
+    a cell is (and for ``giveaways``, which then concern those exercises); a file that is not a
+    regular file, is larger than :data:`MAX_FILE_BYTES`, is not text or does not parse, and any
+    compiled or packed code (:data:`UNREADABLE_CODE`), are flagged: they cannot be read."""
+    giveaways = giveaways or {}
     flags = []
     folder = Path(folder)
-    files = sorted(p for p in folder.rglob("*.py") if ".ipynb_checkpoints" not in p.parts)
+    found = sorted(p for p in folder.rglob("*") if ".ipynb_checkpoints" not in p.parts)
+    for path in found:
+        if path.suffix in UNREADABLE_CODE:
+            flags.append(Flag(-1, 1, "compiled or packed code, which the scan cannot read",
+                              file=path.relative_to(folder).as_posix()))
+    files = [p for p in found if p.suffix == ".py"]
     for path in files[:limit]:
         name = path.relative_to(folder).as_posix()
         try:
+            if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+                raise ValueError("not a regular file of at most 1 MB")
             tree = ast.parse(path.read_text(encoding="utf-8"))
-        except (SyntaxError, UnicodeDecodeError, ValueError) as err:
-            flags.append(Flag(-1, getattr(err, "lineno", None) or 1, f"does not parse as Python ({err})", file=name))
+            scanner = _Scanner(-1, {}, set())
+            scanner.visit(tree)
+        except (SyntaxError, UnicodeDecodeError, ValueError, OSError, RecursionError, MemoryError) as err:
+            flags.append(Flag(-1, getattr(err, "lineno", None) or 1, f"cannot be read by the scan ({err})", file=name))
             continue
-        scanner = _Scanner(-1, {}, set())
-        scanner.visit(tree)
         flags += [Flag(-1, f.line, f.what, file=name) for f in scanner.flags]
+        for label, names in giveaways.items():
+            for used, line in scanner.names:
+                if used in names:
+                    flags.append(Flag(-1, line, f"uses {used}, which computes this exercise's answer", label, name))
     if len(files) > limit:
         flags.append(Flag(-1, 1, f"{len(files)} Python files: only the first {limit} were read", file="."))
     return flags
@@ -272,11 +298,14 @@ def scan(nb, giveaways: dict[str, tuple[str, ...]] | None = None,
             continue
         try:
             tree = ast.parse(_python(cell.source))
+            scanner = _Scanner(i, aliases, modules)
+            scanner.visit(tree)
         except SyntaxError as err:
             flags.append(Flag(i, err.lineno or 1, f"does not parse as Python ({err.msg})"))
             continue
-        scanner = _Scanner(i, aliases, modules)
-        scanner.visit(tree)
+        except (RecursionError, MemoryError, ValueError) as err:  # (a 600-term sum nests too deep for ast)
+            flags.append(Flag(i, 1, f"cannot be read by the scan ({type(err).__name__})"))
+            continue
         if normalised(cell.source) in trusted:
             continue  # the book's own cell: its imports count, nothing else
         book_lines = {n for n, line in enumerate(_python(cell.source).splitlines(), start=1)

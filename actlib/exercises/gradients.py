@@ -134,9 +134,10 @@ def _export_deep_sigmoid(answer, seed):
         return about
     about["kinds"] = [type(m).__name__ for m in model]
     about["sizes"] = [[int(m.in_features), int(m.out_features)] for m in model if isinstance(m, nn.Linear)]
-    if about["kinds"] == _DEEP_SIGMOID_KINDS and about["sizes"] == _DEEP_SIGMOID_PAIRS:
-        about["layers"] = [[m.weight.detach().cpu().numpy(), m.bias.detach().cpu().numpy()]
-                           for m in model if isinstance(m, nn.Linear)]
+    linears = [m for m in model if isinstance(m, nn.Linear)]
+    about["biases"] = all(m.bias is not None for m in linears)
+    if about["kinds"] == _DEEP_SIGMOID_KINDS and about["sizes"] == _DEEP_SIGMOID_PAIRS and about["biases"]:
+        about["layers"] = [[m.weight.detach().cpu().numpy(), m.bias.detach().cpu().numpy()] for m in linears]
     return about
 
 
@@ -188,6 +189,9 @@ def _deep_sigmoid(answer):
             others = sorted(set(kinds) - {"Linear", "Sigmoid"})
             raise IncorrectAnswer(f"{what} contains {', '.join(others)}: this exercise allows only nn.Linear and "
                                   "nn.Sigmoid layers; change the initial weights and biases, not the architecture")
+        if not about.get("biases", True):
+            raise IncorrectAnswer(f"{what} has an nn.Linear layer without a bias (bias=False): the exercise's "
+                                  "layers are nn.Linear(n_in, n_out) with their biases, which are yours to set too")
         if "layers" not in about:
             want = " -> ".join(str(n) for n in DEEP_SIGMOID_SIZES)
             got = " -> ".join([str(sizes[0][0])] + [str(out) for _, out in sizes]) if sizes else "no Linear layer"

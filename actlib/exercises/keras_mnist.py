@@ -185,6 +185,13 @@ def _logits_loss(answer):
 
 CNN_TARGET = 0.99
 CNN_MAX_PARAMS = 500_000
+#: Under the grader, the validation accuracy a model that passes on the test set must reach too:
+#: a model far better on the test images than on the validation split has seen the test set.
+CNN_VALIDATION_FLOOR = 0.98
+#: The most values a model may compute per image (the outputs of all its layers): the grader
+#: runs the rebuilt model in its own process, so a model of few weights and huge layers
+#: (UpSampling2D) must not take it minutes and gigabytes. The chapter's CNN computes about 15,000.
+CNN_MAX_ACTIVATIONS = 1_000_000
 #: The Keras layers that make a model a convolutional network for this exercise: the 2-D ones
 #: (in Keras 3 the separable, depthwise and transposed layers are not subclasses of Conv2D).
 CNN_CONV_LAYERS = ("Conv2D", "SeparableConv2D", "DepthwiseConv2D", "Conv2DTranspose")
@@ -267,6 +274,19 @@ def _keras_modules_only(config) -> None:
             _keras_modules_only(value)
 
 
+def _activation_count(model) -> int:
+    """The values ``model`` computes per image: the sizes of all its layers' outputs."""
+    total = 0
+    for layer in _all_layers(model):
+        try:
+            shapes = layer.output if isinstance(layer.output, (list, tuple)) else [layer.output]
+            for shape in (tensor.shape for tensor in shapes):
+                total += int(np.prod([d if d is not None else 1 for d in shape[1:]]))
+        except (AttributeError, ValueError, TypeError):
+            continue
+    return total
+
+
 def _rebuild_cnn(about):
     """The student's model rebuilt from its configuration and weights, in this process, by Keras
     in safe mode (no Lambda layer, no class of the student's own)."""
@@ -311,6 +331,10 @@ def _cnn_99(answer):
         return "observed"
     model = _rebuild_cnn(about)
     keras = _keras()
+    values = _activation_count(model)
+    if values > CNN_MAX_ACTIVATIONS:
+        raise IncorrectAnswer(f"your model computes {values:,} values per image (its layers' outputs), more than "
+                              f"{CNN_MAX_ACTIVATIONS:,}: keep its layers small")
     params = int(model.count_params())
     if params > CNN_MAX_PARAMS:
         raise IncorrectAnswer(f"your rebuilt model has {params:,} parameters, more than {CNN_MAX_PARAMS:,}")
@@ -345,4 +369,8 @@ def _cnn_99(answer):
                "measured once by the grader")
     if accuracy["test"] < CNN_TARGET:
         raise IncorrectAnswer(f"{summary}: below {CNN_TARGET:.0%}")
+    if accuracy["validation"] < CNN_VALIDATION_FLOOR:
+        raise IncorrectAnswer(f"{summary}: a model this much better on the test images than on the validation "
+                              f"split (below {CNN_VALIDATION_FLOOR:.0%}) has seen the test set; the challenge "
+                              "asks for a model fitted on x_fit only")
     return f"{summary}: article 002's challenge is met."

@@ -33,12 +33,7 @@ FAST_3G = {"offline": False, "latency": 150 * 3.75, "downloadThroughput": 1.6 * 
 MAX_BLOCKING_KIB = 200
 MAX_FCP_MS = 2500
 # Queries a reader of the book types; each must find at least one page.
-QUERIES = ["ReLU", "sigmoid", "softmax",
-           # Open (issue 23): on 2026-12-06 chapter 5's snippet for "gradient" fell back to the top
-           # of the page (its download buttons and title) instead of a sentence of prose.
-           pytest.param("gradient", marks=pytest.mark.xfail(reason="chapter 5's snippet is the page's top "
-                                                                    "(issue 23, open)", strict=False)),
-           "XOR", "derivative", "Keras", "GELU", "vanishing"]
+QUERIES = ["ReLU", "sigmoid", "softmax", "gradient", "XOR", "derivative", "Keras", "GELU", "vanishing"]
 TEX = re.compile(r"\\[A-Za-z]+|\\[()\[\]{}]|\$\$?|\^\{|_\{")
 
 
