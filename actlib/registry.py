@@ -205,7 +205,8 @@ class Activation:
     not to overflow or lose digits is not counted, and some cards name it after "actlib:"), ``kinks``
     (``{x: derivative}`` at the points where the derivative jumps, at the defaults: the
     value actlib returns there, PyTorch's autograd's, or for a Keras-only function
-    TensorFlow's), ``parameter_derivatives`` (derivatives with respect to a learned
+    TensorFlow's; the step, which neither library differentiates, gets 0 by convention),
+    ``parameter_derivatives`` (derivatives with respect to a learned
     parameter, e.g. PReLU's ``{"slope": ...}``), and the framework counterparts as data:
     ``torch_api`` and ``keras_api`` (:class:`Counterpart` or ``None``), whose names in
     ``torch.nn`` and ``keras.activations`` are ``torch_names`` and ``keras_names``.

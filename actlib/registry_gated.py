@@ -76,7 +76,7 @@ RECORDS = [
                             r" + \mathbf{a} \odot \mathrm{GELU}'(\mathbf{b}) \odot \mathbf{v}_b"),
         output_range=(-INF, INF),
         range_text="(-inf, inf), half the size",
-        used_in="transformer feed-forward blocks (Shazeer 2020; Gemma, in its tanh-approximated form)",
+        used_in="transformer feed-forward blocks (Shazeer 2020; Gemma, in an approximated form)",
         torch=_NO_LIBRARY,
         keras=_NO_LIBRARY,
         initialisation=_TRANSFORMER_INIT,

@@ -70,7 +70,7 @@ RECORDS = [
         formula=r"x_i - \log \sum_j e^{x_j}",
         derivative_formula=r"\delta_{ij} - \mathrm{softmax}(\mathbf{x})_j",
         output_range=(-INF, 0.0),
-        range_text="(-inf, 0]",
+        range_text="(-inf, 0)",
         used_in="multi-class outputs feeding a negative log-likelihood loss (nn.NLLLoss); log-probabilities",
         torch="nn.LogSoftmax(dim=-1) / F.log_softmax",
         keras="'log_softmax' / keras.activations.log_softmax(axis=-1)",

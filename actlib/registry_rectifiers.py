@@ -96,7 +96,7 @@ _RECTIFIERS = [
         family="rectifier",
         function=piecewise.rrelu,
         derivative=d_piecewise.d_rrelu,
-        formula=r"\max(0, x) + a \min(0, x), \; a = \tfrac{l + u}{2} \;(\text{training: } a \sim U(l, u))",
+        formula=r"\max(0, x) + a \min(0, x), \; a = \tfrac{l + r}{2} \;(\text{training: } a \sim U(l, r))",
         derivative_formula=r"1 \;(x > 0), \; a \;(x \le 0)",
         output_range=(-INF, INF),
         range_text="(-inf, inf)",
@@ -108,8 +108,8 @@ _RECTIFIERS = [
         cost="1 comparison, 1 multiplication (training: and 1 random number)",
         defaults={"lower": 1 / 8, "upper": 1 / 3},
         kinks={0.0: 11 / 48},
-        note="The function is the evaluation form, Leaky ReLU with slope (l + u)/2 = 11/48; in training "
-             "each element draws its slope from U(l, u) (actlib.rrelu(x, training=True, rng=...)). "
+        note="The function is the evaluation form, Leaky ReLU with slope (l + r)/2 = 11/48; in training "
+             "each element draws its slope from U(l, r) (actlib.rrelu(x, training=True, rng=...)). "
              "A fresh nn.RReLU is in training mode, so it is random until .eval(); F.rrelu defaults "
              "to training=False. PyTorch accepts a negative lower; actlib needs 0 <= lower <= upper. "
              "Keras has no RReLU.",
@@ -231,7 +231,7 @@ _SMOOTH_RECTIFIERS = [
         family="smooth rectifier",
         function=act.swish,
         derivative=der.d_swish,
-        formula=r"x\,\sigma(\beta x)",
+        formula=r"x\,\sigma(\beta x), \; \beta = 1",
         derivative_formula=r"\sigma(\beta x) + \beta x\,\sigma(\beta x)(1 - \sigma(\beta x))",
         output_range=(-0.2784645427610738, INF),
         range_text="[-0.2785, inf)",

@@ -38,14 +38,13 @@ def _flags(*sources, giveaways=None):
     ("m = __import__('actlib.' + 'exercises')", "calls __import__() with a computed module name"),
     ("import importlib\nm = importlib.import_module(name)", "calls importlib.import_module() with a computed"),
     ("f = getattr(actlib, 'exer' + 'cises')", "calls getattr() with a computed attribute name"),
-    ("def f(x):\n    return x\n\ndef g(:\n    pass", "does not parse as Python"),
 ])
 def test_each_kind_of_cheat_is_flagged_with_its_cell_and_line(source, what):
     flags = _flags("a = 1", source)
     assert any(what in f.what for f in flags), flags
     flag = next(f for f in flags if what in f.what)
     assert flag.cell == 2 and flag.label is None
-    assert flag.line == len(source.splitlines()) - ("parse" in what)  # the cheat's line: the cell's last
+    assert flag.line == len(source.splitlines())  # the cheat's line: the cell's last
 
 
 def test_a_flag_names_its_cell_and_line():
@@ -186,3 +185,20 @@ def test_hidden_inputs_are_the_fixed_ones_outside_the_grader():
     with pytest.raises(ValueError, match="do not continue"):
         with _observe._mode(_observe._Session(replay=False, seed=3)):
             _observe.hidden_inputs(np.zeros((2, 3)), lambda rng: rng.normal(size=(2, 4)))
+
+
+def test_a_module_beside_the_notebook_that_takes_actlibs_place_is_flagged(tmp_path):
+    """Review 9 of the instructors' pages, finding 3: an actlib/ folder beside the notebook
+    was imported in place of the grader's."""
+    (tmp_path / "actlib").mkdir()
+    (tmp_path / "actlib" / "__init__.py").write_text("def check(*a):\n    print('Correct')\n")
+    (tmp_path / "numpy.py").write_text("x = 1\n")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "actlib.py").write_text("x = 1\n")  # (not on the path: not flagged)
+    flags = scan.scan_files(tmp_path)
+    assert {f.file for f in flags if "takes the place of the module" in f.what} == {"actlib", "numpy.py"}
+
+
+def test_a_cell_that_does_not_parse_is_not_flagged():
+    """Review 9, finding 4: it cannot run either, and it flagged every exercise of the notebook."""
+    assert _flags("def g(:\n    pass") == []

@@ -273,6 +273,7 @@ def test_each_interactive_figure_prints_its_still_and_sends_the_reader_to_the_ht
     expected = [(doc, i) for doc, nb in notebooks() for i, c in enumerate(nb["cells"])
                 if any(PLOTLY in out.get("data", {}) for out in c.get("outputs", []))]
     text = re.sub(r"(?<=[_/-]) ", "", " ".join(" ".join(pages).split()))  # a page name broken at a line end
+    text = re.sub(r"\. html\b", ".html", text)  # ... or before its ".html"
     notes = re.findall(r"A still of an interactive figure\. The figure itself is on this page of the HTML "
                        r"book, (\S+?\.html), where ([^.]+)\.", text)
     assert len(notes) == len(expected), (notes, expected)

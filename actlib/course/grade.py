@@ -138,11 +138,16 @@ def grade_notebook(path: Path, book: dict[str, dict[str, str]], limits: Limits, 
 
 def grade_all(paths: list[Path], book, limits: Limits, jobs: int = 1, log=None, root=None,
               book_dir: Path | None = None, seed: int | None = None) -> list[Result]:
-    """Grade ``paths``, ``jobs`` at a time; results in the order of ``paths``."""
+    """Grade ``paths``, ``jobs`` at a time; results in the order of ``paths``. A submission that
+    makes the grader itself fail costs that submission only (a note says why)."""
     def one(path):
         if log:
             print(f"grading {path} ...", file=log, flush=True)
-        return grade_notebook(path, book, limits, root, book_dir, seed)
+        try:
+            return grade_notebook(path, book, limits, root, book_dir, seed)
+        except Exception as err:  # noqa: BLE001 (a malformed notebook, a special file, ...)
+            return Result(str(path), "?", note=f"the grader could not grade this notebook "
+                                               f"({type(err).__name__}: {str(err)[:200]})")
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         return list(pool.map(one, paths))

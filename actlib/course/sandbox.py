@@ -133,6 +133,17 @@ def _hidden_needs(needs: list[Path]) -> list[tuple[Path, list[Path]]]:
     return [(h, sorted(set(p), key=lambda x: len(x.parts))) for h, p in hidden.items()]
 
 
+def _not_copied(folder, names) -> set[str]:
+    """What the scratch copy leaves out: checkpoints, and anything that is neither a folder, a
+    regular file nor a symbolic link (a named pipe would block the copy forever)."""
+    skipped = {".ipynb_checkpoints"}
+    for name in names:
+        path = os.path.join(folder, name)
+        if not (os.path.islink(path) or os.path.isdir(path) or os.path.isfile(path)):
+            skipped.add(name)
+    return skipped
+
+
 class Sandbox:
     """The scratch folder, cgroups and user of one submission's kernel.
 
@@ -146,7 +157,7 @@ class Sandbox:
         self.folder = self.root / "submission"
         source = Path(source_folder)
         if source.is_dir():
-            shutil.copytree(source, self.folder, symlinks=True, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+            shutil.copytree(source, self.folder, symlinks=True, ignore=_not_copied)
         else:  # a notebook handed in without a folder of its own: copy it alone
             self.folder.mkdir()
             shutil.copy2(source, self.folder / source.name)

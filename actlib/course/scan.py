@@ -241,6 +241,10 @@ def registered_giveaways() -> dict[str, tuple[str, ...]]:
 
 #: Files of a submission's folder the scan cannot read but Python can import or run.
 UNREADABLE_CODE = (".pyc", ".pyo", ".so", ".pyd", ".zip", ".egg", ".whl", ".pth")
+#: Names that a file or folder beside the notebook must not take: Python would import it in
+#: place of the grader's actlib, the libraries its checks use, or Python's start-up hooks.
+SHADOWED = frozenset({"actlib", "numpy", "scipy", "torch", "keras", "tensorflow", "matplotlib", "myst_nb",
+                      "IPython", "ipykernel", "sitecustomize", "usercustomize", "sys", "builtins", "json"})
 #: The largest Python file the scan reads (bytes).
 MAX_FILE_BYTES = 1 << 20
 
@@ -255,6 +259,11 @@ def scan_files(folder, giveaways: dict[str, tuple[str, ...]] | None = None, limi
     folder = Path(folder)
     found = sorted(p for p in folder.rglob("*") if ".ipynb_checkpoints" not in p.parts)
     for path in found:
+        top = path.relative_to(folder).parts[0]
+        if path.parent == folder and (top.split(".")[0] in SHADOWED or top in SHADOWED):
+            flags.append(Flag(-1, 1, f"takes the place of the module {top.split('.')[0]!r} in the kernel "
+                                     "(the notebook's folder comes first on Python's path)",
+                              file=path.relative_to(folder).as_posix()))
         if path.suffix in UNREADABLE_CODE:
             flags.append(Flag(-1, 1, "compiled or packed code, which the scan cannot read",
                               file=path.relative_to(folder).as_posix()))
@@ -296,12 +305,14 @@ def scan(nb, giveaways: dict[str, tuple[str, ...]] | None = None,
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code" or not cell.source.strip():
             continue
+        if len(cell.source) > MAX_FILE_BYTES:
+            flags.append(Flag(i, 1, "is larger than the scan reads (1 MB)"))
+            continue
         try:
             tree = ast.parse(_python(cell.source))
             scanner = _Scanner(i, aliases, modules)
             scanner.visit(tree)
-        except SyntaxError as err:
-            flags.append(Flag(i, err.lineno or 1, f"does not parse as Python ({err.msg})"))
+        except SyntaxError:  # (it cannot run either: the kernel stops at it)
             continue
         except (RecursionError, MemoryError, ValueError) as err:  # (a 600-term sum nests too deep for ast)
             flags.append(Flag(i, 1, f"cannot be read by the scan ({type(err).__name__})"))

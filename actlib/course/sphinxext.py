@@ -53,7 +53,7 @@ from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx.util import logging
+from sphinx.util import logging, texescape
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.i18n import format_date
 
@@ -298,6 +298,15 @@ def _latex_builder_inited(app):
     context["date"] = format_date("%Y-%m-%d", language=app.config.language)  # or SOURCE_DATE_EPOCH's
 
 
+def _in_title(node) -> bool:
+    """Whether ``node`` sits in a title (a section's, an admonition's, sphinx-exercise's)."""
+    while node is not None:
+        if isinstance(node, nodes.title) or "title" in type(node).__name__:
+            return True
+        node = node.parent
+    return False
+
+
 class LatexExerciseNumbers(SphinxPostTransform):
     """LaTeX: a numbered reference to an exercise prints the exercise's number.
 
@@ -336,6 +345,12 @@ class LatexExerciseNumbers(SphinxPostTransform):
             node = registry.get(label, {}).get("node")
             if isinstance(node, (exercise_node, exercise_enumerable_node)):
                 ref.replace_self(exercise_latex_number_reference("", "", *ref.children, refid=label))
+        # sphinx-exercise writes a reference's text into TeX as it is: a "%" in it ("the 99 %
+        # challenge") would end the line. Its text, escaped:
+        # (A title escapes its own text: the solutions' "Solution to Exercise 1.1 (...)".)
+        for ref in list(self.document.findall(exercise_latex_number_reference)):
+            if not _in_title(ref):
+                ref.children = [nodes.Text(texescape.escape(ref.astext()))]
 
 
 class LatexUnnumberedChapters(SphinxPostTransform):
