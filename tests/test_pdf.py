@@ -35,7 +35,8 @@ from actlib.course import sphinxext
 ROOT = Path(__file__).resolve().parent.parent
 PDF = Path(os.environ["ACTBOOK_PDF"]) if os.environ.get("ACTBOOK_PDF") else None
 LOG = PDF.parent / "_build" / "latex" / "actbook.log" if PDF else None
-#: The book had 224 A4 pages on 2026-12-06 (the fonts and page layout of _latex/actbook.sty);
+#: The book had 256 A4 pages on 2026-12-06, after its long chapters were split (the fonts and
+#: page layout of _latex/actbook.sty);
 #: a chapter more or less moves it by 10 to 35.
 PAGES = range(190, 330)
 PLOTLY = "application/vnd.plotly.v1+json"
