@@ -184,7 +184,9 @@
     if (!noscript || gd.querySelector(".actbook-plotly-still")) return;
     const template = document.createElement("template");
     template.innerHTML = noscript.textContent;
-    const still = template.content.querySelector("img");
+    const narrow = window.matchMedia("(max-width: 599.98px)").matches;  // (as actbook.css)
+    const still = template.content.querySelector(narrow ? "img.actbook-phone" : "img.actbook-desktop")
+      || template.content.querySelector("img");
     if (!still) return;
     still.className = "actbook-plotly-still";
     still.setAttribute("aria-hidden", "true");  // (the figure's group is named by the same text)

@@ -4,8 +4,11 @@
   edge labelled with its weight (or its symbol :math:`w^{(k)}_{ij}`), each unit with its bias;
 * :func:`draw_pipeline` - a chain of stages (layers or blocks) with the shape each produces.
 
-The drawing is networkx's (nodes, arrows and edge labels on matplotlib), so what is
-written here is only where each unit goes (one column per layer) and what to label.
+The drawing is networkx's (nodes and arrows on matplotlib), so what is written here is
+where each unit goes (one column per layer), what to label, and where on its arrow each
+weight's label goes: clear of the other arrows and of their crossings wherever the arrow has
+such a point (where it has none, the label goes where it is clearest, which may be near a
+crossing; :func:`_place_edge_labels`).
 Since a chapter passes the arrays it computes with, the figure cannot disagree with the
 computation.
 """
@@ -70,14 +73,17 @@ def draw_network(weights, biases=None, *, activations=None, input_names=None, ou
                  fmt: str = "{:g}", orientation: str = "horizontal"):
     r"""Draw a fully connected network and return the matplotlib ``Axes``.
 
-    Layer :math:`k` computes :math:`u^{(k)} = W_k z^{(k-1)} + b_k`, so unit :math:`i` of
-    layer :math:`k` receives the weight :math:`w^{(k)}_{ij} = W_k[i, j]` from unit
-    :math:`j` of layer :math:`k-1` (the row convention of PyTorch's ``nn.Linear``).
+    Layer :math:`k` computes :math:`\mathbf{u}^{(k)} = W^{(k)} \mathbf{z}^{(k-1)} + \mathbf{b}^{(k)}`
+    (chapter 4's notation, symbols.md), so unit :math:`i` of layer :math:`k` receives the
+    weight :math:`w^{(k)}_{ij} = W^{(k)}[i, j]` from unit :math:`j` of layer :math:`k-1`:
+    :math:`W^{(k)}` is stored (out, in), one row per unit, like PyTorch's
+    ``nn.Linear.weight``.
 
     Args:
-        weights: the matrices :math:`W_1, \dots, W_L`, each of shape ``(n_out, n_in)``; or a
-            list of layer sizes such as ``[2, 3, 2, 2]`` to draw the shape only.
-        biases: the vectors :math:`b_1, \dots, b_L` (printed under each unit), or None.
+        weights: the matrices :math:`W^{(1)}, \dots, W^{(L)}`, each of shape ``(n_out, n_in)``;
+            or a list of layer sizes such as ``[2, 3, 2, 2]`` to draw the shape only.
+        biases: the vectors :math:`\mathbf{b}^{(1)}, \dots, \mathbf{b}^{(L)}` (printed under
+            each unit), or None.
         activations: one label per layer after the input, printed in its units (for
             example ``["σ", "σ"]``); None leaves the units blank.
         input_names, output_names: labels of the input and output units (default
@@ -159,20 +165,7 @@ def draw_network(weights, biases=None, *, activations=None, input_names=None, ou
                 bias = f"b={fmt.format(float(np.asarray(biases[k - 1], dtype=float)[i]))}"
                 unit_text[(k, i)] = f"{unit_text[(k, i)]}\n{bias}" if unit_text[(k, i)] else bias
     nx.draw_networkx_labels(graph, pos, labels=unit_text, ax=ax, font_size=10 if inside else 11)
-    if edge_labels is not None:
-        # The labels of edges leaving different units sit at different distances along the
-        # edges, so that labels of crossing edges do not land on each other.
-        for (k, j), _ in graph.nodes.items():
-            out_edges = {e: graph.edges[e]["label"] for e in graph.out_edges((k, j))}
-            if not out_edges:
-                continue
-            spread = j / (sizes[k] - 1) if sizes[k] > 1 else 0.0
-            # (upright, the labels stay in the first two thirds of each edge, clear of the arrowheads)
-            along = 0.25 + 0.37 * spread if vertical else 0.25 + 0.5 * spread
-            nx.draw_networkx_edge_labels(graph, pos, ax=ax, edge_labels=out_edges, label_pos=along,
-                                         font_size=10 if vertical else 9, rotate=False,
-                                         bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
-                                               "alpha": 0.9})
+    bias_texts = []
     for k, b in enumerate(biases, start=1):
         if b is None:
             continue
@@ -181,8 +174,8 @@ def draw_network(weights, biases=None, *, activations=None, input_names=None, ou
             if vertical:  # (inside the unit: see above)
                 continue
             else:
-                ax.annotate(f"b = {fmt.format(value)}", (x, y), xytext=(0, -29), textcoords="offset points",
-                            ha="center", va="top", fontsize=9)
+                bias_texts.append(ax.annotate(f"b = {fmt.format(value)}", (x, y), xytext=(0, -29),
+                                              textcoords="offset points", ha="center", va="top", fontsize=9))
     if vertical:
         half = (max(sizes) - 1) / 2
         ax.set_xlim(-half - 0.6, half + 0.6)
@@ -195,11 +188,124 @@ def draw_network(weights, biases=None, *, activations=None, input_names=None, ou
         ax.set_title(title)
     if created:
         ax.figure.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.9 if title else 0.99)
+    if edge_labels is not None:  # (last: where a label may go depends on the figure's final layout)
+        _place_edge_labels(ax, graph, pos, sizes, vertical=vertical, node_size=node_size, arrowsize=12,
+                           avoid=bias_texts)
+    if created:
         if not vertical:  # the phone shows the same network drawn upright
             ax.figure.actbook_phone = functools.partial(
                 _phone_network, weights, biases, activations=activations, input_names=input_names,
                 output_names=output_names, edge_labels=edge_labels, title=title, fmt=fmt)
     return ax
+
+
+#: The gap, in points, that an edge label's white box leaves to every other line, unit and
+#: arrowhead (where the figure has room for it).
+LABEL_CLEARANCE = 3.0
+#: The gap, in points, between two labels: wider, so that two labels side by side do not read
+#: as one.
+LABEL_SPACING = 6.0
+#: The gap, in points, between a label and the point where two other edges cross: wider still,
+#: so that a label is not read as belonging to the crossing's other arm.
+CROSSING_CLEARANCE = 9.0
+
+
+def _place_edge_labels(ax, graph, pos, sizes, *, vertical, node_size, arrowsize, avoid=()):
+    """Write each edge's label on its edge, at a point where it covers no other edge, unit,
+    arrowhead or label.
+
+    The labels of edges leaving different units of a layer are first tried at different
+    distances along their edges (unit 1's nearest its source), so that crossing edges do not get
+    their labels side by side. But two mirror-image edges cross at their midpoints, so a label
+    at the midpoint hides a crossing and may be read as the other edge's (review 9 of chapter 4,
+    C1). Each label therefore moves along its edge, as little as it must, until it keeps
+    :data:`LABEL_CLEARANCE` from every other line, unit and arrowhead, :data:`CROSSING_CLEARANCE`
+    from every crossing and :data:`LABEL_SPACING` from the other labels (and ``avoid``'s texts);
+    where no such point exists, it goes where it is clearest. Distances are measured on the
+    figure as laid out (in pixels), so this is the last step of :func:`draw_network`.
+    """
+    figure = ax.figure
+    renderer = figure.canvas.get_renderer()
+    ax.get_xlim(), ax.get_ylim()  # (brings the autoscaled limits up to date before they are used)
+    to_pixels = ax.transData.transform
+    points_to_pixels = figure.dpi / 72.0
+    radius = np.sqrt(node_size) / 2 * points_to_pixels  # networkx's node_size is the marker's area in pt²
+    centre = {node: to_pixels(xy) for node, xy in pos.items()}
+    # The drawn part of each edge: from the rim of its source unit to the rim of its target.
+    segments = {}
+    for a, b in graph.edges:
+        start, end = centre[a], centre[b]
+        direction = (end - start) / np.linalg.norm(end - start)
+        segments[(a, b)] = (start + radius * direction, end - radius * direction, direction)
+    along = np.linspace(0.0, 1.0, 121)[:, None]
+    line_points = {e: start + along * (end - start) for e, (start, end, _) in segments.items()}
+    angles = np.linspace(0.0, 2 * np.pi, 48, endpoint=False)
+    rim = np.column_stack([np.cos(angles), np.sin(angles)]) * radius
+    fixed = [c + rim for c in centre.values()]  # the units' outlines
+    head_length, head_half_width = 0.6 * arrowsize * points_to_pixels, 0.3 * arrowsize * points_to_pixels
+    for _, end, direction in segments.values():  # each arrowhead, as its tip, base corners and middle
+        normal = np.array([-direction[1], direction[0]])
+        base = end - head_length * direction
+        fixed.append(np.array([end, base, base + head_half_width * normal, base - head_half_width * normal,
+                               end - head_length / 2 * direction]))
+    fixed = np.concatenate(fixed)
+    crossings = []
+    edges = list(segments)
+    for n, first in enumerate(edges):
+        p, p_end, _ = segments[first]
+        for second in edges[n + 1:]:
+            q, q_end, _ = segments[second]
+            d1, d2 = p_end - p, q_end - q
+            across = d1[0] * d2[1] - d1[1] * d2[0]
+            if abs(across) < 1e-9:  # parallel
+                continue
+            t = ((q - p)[0] * d2[1] - (q - p)[1] * d2[0]) / across
+            u = ((q - p)[0] * d1[1] - (q - p)[1] * d1[0]) / across
+            if 0 < t < 1 and 0 < u < 1:
+                crossings.append(p + t * d1)
+    crossings = np.array(crossings).reshape(-1, 2)
+    placed = []  # (centre, half size) of each box a label must not touch, in pixels
+    for text in avoid:
+        box = text.get_window_extent(renderer)
+        placed.append((np.array([(box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2]),
+                       np.array([box.width / 2, box.height / 2])))
+    font_size = 10 if vertical else 9
+    pad = 0.15 * font_size * points_to_pixels  # the white box's pad (boxstyle "round,pad=0.15")
+    line_gap, label_gap = LABEL_CLEARANCE * points_to_pixels, LABEL_SPACING * points_to_pixels
+    crossing_gap = CROSSING_CLEARANCE * points_to_pixels
+    candidates = np.linspace(0.06, 0.94, 89)
+    for (k, j), _ in graph.nodes.items():
+        spread = j / (sizes[k] - 1) if sizes[k] > 1 else 0.0
+        # (upright, the first choice stays in the first two thirds of each edge, clear of the arrowheads)
+        preferred = 0.25 + 0.37 * spread if vertical else 0.25 + 0.5 * spread
+        for edge in graph.out_edges((k, j)):
+            start, end, _ = segments[edge]
+            text = ax.text(0.0, 0.0, graph.edges[edge]["label"], ha="center", va="center",
+                           fontsize=font_size, zorder=1.5,
+                           bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.9})
+            extent = text.get_window_extent(renderer)
+            half = np.array([extent.width / 2 + pad, extent.height / 2 + pad])
+            others = np.concatenate([fixed] + [line_points[e] for e in segments if e != edge])
+            clearance = []
+            for t in candidates:
+                where = start + t * (end - start)
+                # How far outside the box a point is: the larger of |dx| - half width and
+                # |dy| - half height (negative inside), as a fraction of the gap it should keep.
+                nearest = np.min(np.max(np.abs(others - where) - half, axis=1)) / line_gap
+                if len(crossings):
+                    nearest = min(nearest, np.min(np.max(np.abs(crossings - where) - half, axis=1)) / crossing_gap)
+                for other, other_half in placed:
+                    nearest = min(nearest, np.max(np.abs(other - where) - half - other_half) / label_gap)
+                clearance.append(nearest)
+            clearance = np.array(clearance)
+            clear = clearance >= 1.0
+            if clear.any():
+                best = candidates[clear][np.argmin(np.abs(candidates[clear] - preferred))]
+            else:
+                best = candidates[np.argmax(clearance)]
+            where = start + best * (end - start)
+            text.set_position(ax.transData.inverted().transform(where))
+            placed.append((where, half))
 
 
 def _phone_network(*args, **kwargs):

@@ -2,7 +2,7 @@
 
 Chapter 7 takes apart the generator line of article 001,
 ``nn.ConvTranspose2d(nz, ngf * 8, 4, 1, 0, bias=False)``, ``nn.BatchNorm2d(ngf * 8)``,
-``nn.ReLU(True)``, and then trains a small DCGAN (Radford, Metz & Chintala, 2015) on
+``nn.ReLU(True)``, and then trains a small DCGAN (Radford, Metz & Chintala, ICLR 2016) on
 MNIST on a CPU. This module holds the pieces:
 
 * :func:`generator_block` - ``ConvTranspose2d -> BatchNorm2d -> ReLU(inplace=True)``;
@@ -12,8 +12,8 @@ MNIST on a CPU. This module holds the pieces:
 * :func:`discriminator_block` - ``Conv2d -> [BatchNorm2d] -> LeakyReLU(0.2, inplace=True)``;
   a convolution maps ``H`` to ``floor((H + 2 * padding - kernel_size) / stride) + 1``
   (:func:`conv_output_size`);
-* :func:`dcgan_init` - DCGAN's initialisation: convolution weights ~ N(0, 0.02),
-  BatchNorm weights ~ N(1, 0.02), BatchNorm biases 0;
+* :func:`dcgan_init` - DCGAN's initialisation: convolution weights ~ N(0, 0.02^2) (standard
+  deviation 0.02), BatchNorm weights ~ N(1, 0.02^2), BatchNorm biases 0;
 * :class:`Generator` and :class:`Discriminator` for 28 x 28 (or zero-padded 32 x 32)
   single-channel images, whose hidden activations are parameters;
 * :func:`train_gan` - the usual alternating training with the non-saturating generator
@@ -213,8 +213,9 @@ def discriminator_block(in_channels: int, out_channels: int, kernel_size: int = 
 def dcgan_init(module: nn.Module) -> None:
     """DCGAN's initialisation, for ``model.apply(dcgan_init)``.
 
-    Convolution and transposed-convolution weights ~ N(0, 0.02) (biases 0);
-    BatchNorm weights (the scale gamma) ~ N(1, 0.02), biases (the shift beta) 0.
+    Convolution and transposed-convolution weights ~ N(0, 0.02^2), that is with standard
+    deviation 0.02 (biases 0); BatchNorm weights (the scale gamma) ~ N(1, 0.02^2), biases (the
+    shift beta) 0.
     """
     if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
         nn.init.normal_(module.weight, 0.0, 0.02)

@@ -389,13 +389,13 @@ def xor_surface(layers, values: Sequence[float] = tuple(range(-15, 16, 5)), *, r
     return figure
 
 
-def still_png(figure, alt: str) -> bytes:
-    """A PNG of the figure's first state, drawn by matplotlib from the figure's own arrays.
+def still_figure(figure):
+    """A matplotlib drawing of the figure's first state, from the figure's own arrays.
 
-    ``figure`` is a Plotly figure or its JSON spec (as stored in a notebook); the book's
-    HTML shows the same drawing to readers without JavaScript. Each Plotly subplot
-    becomes a panel with its axis titles and scale; hidden traces are left out. Traces keep
-    their line colours and dashes, and their marker symbols, colours, edges and sizes.
+    ``figure`` is a Plotly figure or its JSON spec (as stored in a notebook). Each Plotly
+    subplot becomes a panel with its axis titles and scale; hidden traces are left out. Traces
+    keep their line colours and dashes, and their marker symbols, colours, edges and sizes.
+    The caller closes the returned figure.
     """
     import matplotlib.pyplot as plt
 
@@ -413,11 +413,62 @@ def still_png(figure, alt: str) -> bytes:
         for ax, (x_name, y_name) in zip(axes[0], panels, strict=True):
             _draw_panel(ax, [t for t in traces if (t.xaxis or "x", t.yaxis or "y") == (x_name, y_name)],
                         figure.layout[_layout_key(x_name)], figure.layout[_layout_key(y_name)])
+        if len(panels) == 1 and axes[0][0].get_aspect() == 1.0:  # a square map: no blank sides
+            fig.set_size_inches(5.4, 4.2)
         fig.tight_layout()
+    return fig
+
+
+def still_png(figure, alt: str) -> bytes:
+    """A PNG of the figure's first state (:func:`still_figure`), at 100 dpi.
+
+    The book's HTML shows the same drawing to readers without JavaScript
+    (:func:`still_pngs` adds its phone version).
+    """
+    import matplotlib.pyplot as plt
+
+    from .plotting import BOOK_STYLE
+
+    fig = still_figure(figure)
+    try:
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+        with plt.style.context(BOOK_STYLE):
+            fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+    finally:
         plt.close(fig)
     return buffer.getvalue()
+
+
+def still_pngs(figure, alt: str) -> tuple[bytes, bytes, dict]:
+    """The still (:func:`still_png`) and its phone version, with the phone version's metadata.
+
+    The phone version is the same drawing laid out for a phone's column by
+    :func:`actlib.phone_figures.phone_layout` (panels stacked, text at least 10 points), at
+    twice the resolution; the metadata gives its size in CSS px (``phone_width``,
+    ``phone_height``) and the smallest text of each version (``min_text_pt``,
+    ``phone_min_text_pt``), as :func:`actlib.phone_figures.png_with_phone_version` does.
+    """
+    import matplotlib.pyplot as plt
+
+    from .phone_figures import PHONE_WIDTH, _png, _size, min_text_points, phone_layout
+    from .plotting import BOOK_STYLE
+
+    desktop = still_png(figure, alt)
+    fig = still_figure(figure)
+    try:
+        desktop_min = min_text_points(fig)
+        with plt.style.context(BOOK_STYLE), phone_layout(fig):
+            square = [ax for ax in fig.axes if ax.get_aspect() == 1.0]
+            if square:  # an equal-aspect map: as tall as it is wide, its colour bar beside it
+                fig.set_size_inches(PHONE_WIDTH, 0.8 * PHONE_WIDTH * len(square))
+                fig.tight_layout()
+            phone = _png(fig, 2 * 100)
+            phone_min = min_text_points(fig)
+    finally:
+        plt.close(fig)
+    width, height = _size(phone)
+    return desktop, phone, {"phone_width": width // 2, "phone_height": height // 2,
+                            "min_text_pt": desktop_min, "phone_min_text_pt": phone_min}
 
 
 def _layout_key(axis: str) -> str:
@@ -468,6 +519,8 @@ def _draw_panel(ax, traces, x_axis, y_axis) -> None:
             ax.figure.colorbar(mesh, ax=ax, label=t.colorbar.title.text or "")
     if y_axis.type == "log":
         ax.set_yscale("log")
+    if y_axis.scaleanchor == "x":  # equal scales, as the interactive figure keeps them
+        ax.set_aspect("equal")
     ax.set_xlabel(x_axis.title.text or "")
     ax.set_ylabel(y_axis.title.text or "")
     if sum(bool(t.name) for t in traces) > 1:

@@ -84,8 +84,8 @@ RECORDS = [
         derivative_formula=r"1 - \tanh^2(x)",
         output_range=(-1.0, 1.0),
         range_text="(-1, 1)",
-        used_in="zero-centred hidden layers; inside GRU cells (a scaled tanh in the original LSTM); "
-                "GAN generator output",
+        used_in="zero-centred hidden layers; inside LSTM and GRU cells (the original LSTM used a scaled "
+                "tanh); GAN generator output",
         torch="nn.Tanh() / torch.tanh",
         keras="'tanh' / keras.activations.tanh",
         initialisation="Xavier (Glorot)",

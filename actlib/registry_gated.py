@@ -81,7 +81,7 @@ RECORDS = [
         keras=_NO_LIBRARY,
         initialisation=_TRANSFORMER_INIT,
         gain=None,
-        cost="per output, 1 normal CDF (an erfc) and 2 multiplications",
+        cost="per output, 1 erf and 2 multiplications (actlib: SciPy's normal CDF)",
         defaults={"axis": -1, "approximate": False},
         note="Neither library has it as one function.",
     ),

@@ -52,7 +52,8 @@ _RECTIFIERS = [
         used_in="hidden layers, to keep a gradient for negative inputs (Maas et al. 2013); GAN discriminators "
                 "(alpha = 0.2)",
         torch="nn.LeakyReLU(negative_slope=0.01)",
-        keras="layers.LeakyReLU(negative_slope=0.3) / keras.activations.leaky_relu(negative_slope=0.2)",
+        keras="layers.LeakyReLU(negative_slope=0.01) / keras.activations.leaky_relu(negative_slope=0.01) "
+              "(PyTorch's default, passed explicitly; Keras's defaults are 0.3 and 0.2)",
         initialisation="He (Kaiming), with the slope",
         gain="leaky_relu",
         cost="1 comparison, 1 multiplication",
@@ -282,7 +283,7 @@ _SMOOTH_RECTIFIERS = [
         keras="'gelu' / keras.activations.gelu(approximate=False)",
         initialisation="He (Kaiming)",
         gain=None,
-        cost="1 normal CDF (an erfc), 1 multiplication",
+        cost="1 erf, 1 multiplication (actlib: SciPy's normal CDF, an erf or an erfc)",
         defaults={"approximate": False},
         note="keras.activations.gelu and 'gelu' default to approximate=False; keras.ops.gelu "
              "defaults to approximate=True.",

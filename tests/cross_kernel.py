@@ -9,7 +9,7 @@ chapters that run in seconds (all but :data:`SLOW`). The slow chapters ignore th
 output and assert on it; run them here with ``--notebooks``.
 
     python -m tests.cross_kernel                  # what make test-kernels runs
-    python -m tests.cross_kernel --setting nehalem-sse --notebooks chapters/07_dcgan_training.ipynb
+    python -m tests.cross_kernel --setting nehalem-sse-2threads --notebooks chapters/07_dcgan_training.ipynb
 """
 
 from __future__ import annotations
@@ -103,23 +103,51 @@ def run(setting: str, notebooks: list[str], workers: int) -> tuple[bool, float, 
     return result.returncode == 0, seconds, lines[-1] if lines else "(no output)"
 
 
+#: make test's shorter plan (``--halves``): each fast chapter under two settings, one on one
+#: thread and one on two, and one of them with NumPy's and PyTorch's SIMD code narrowed (to AVX2
+#: or to SSE4.2); every setting still runs on half of the chapters. ``HALVES[0]``: OpenBLAS's
+#: AVX-512 kernels (SkylakeX; NumPy and PyTorch on the CPU's own code, AVX-512 on the machine
+#: that executed the stored outputs), then all three on AVX2 (Haswell). ``HALVES[1]``: OpenBLAS's
+#: AVX kernels (Sandybridge), then all three on SSE4.2 (Nehalem). ``make test-kernels`` runs
+#: every setting on every fast chapter.
+HALVES = (("skylakex-2threads", "haswell-avx2-1thread"), ("sandybridge-1thread", "nehalem-sse-2threads"))
+
+
+def halves_plan(notebooks: list[str]) -> list[tuple[str, list[str]]]:
+    """(setting, notebooks) pairs: the even-numbered chapters under ``HALVES[0]``'s settings,
+    the odd-numbered ones under ``HALVES[1]``'s (by position in name order)."""
+    plan = []
+    for half, settings in enumerate(HALVES):
+        part = notebooks[half::2]
+        plan += [(setting, part) for setting in settings if part]
+    return plan
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--setting", action="append", choices=sorted(SETTINGS),
                         help="one setting (repeatable); default: all of them")
     parser.add_argument("--notebooks", nargs="+", help="default: the fast chapters")
     parser.add_argument("--workers", type=int, default=2, help="nbval workers (default 2)")
+    parser.add_argument("--halves", action="store_true",
+                        help="each chapter under two settings, not all four (make test's plan)")
     args = parser.parse_args(argv)
     notebooks = args.notebooks or fast_notebooks()
+    if args.halves and args.setting:
+        parser.error("--halves chooses the settings itself; leave out --setting")
+    if args.halves:
+        plan = halves_plan(notebooks)
+    else:
+        plan = [(setting, notebooks) for setting in args.setting or list(SETTINGS)]
     failed = []
-    for setting in args.setting or list(SETTINGS):
+    for setting, notebooks in plan:
         variables = " ".join(f"{k}={v!r}" for k, v in SETTINGS[setting].items())
         passed, seconds, last = run(setting, notebooks, args.workers)
-        print(f"== kernels [{setting}] {'passed' if passed else 'FAILED'} in {seconds:.0f} s:"
-              f" {last}\n   {variables}", flush=True)
+        print(f"== kernels [{setting}] {'passed' if passed else 'FAILED'} in {seconds:.0f} s"
+              f" ({len(notebooks)} notebooks): {last}\n   {variables}", flush=True)
         if not passed:
             failed.append(setting)
-    total = len(args.setting or SETTINGS)
+    total = len(plan)
     print(f"== kernel settings: {total - len(failed)} of {total} passed")
     return 1 if failed else 0
 

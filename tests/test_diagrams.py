@@ -1,5 +1,7 @@
 """actlib.diagrams: the figures are drawn from the arrays they are given, and bad input is refused."""
 
+import re
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -40,6 +42,60 @@ def test_indices_follow_the_row_convention():
     # W_k[i, j] connects unit j of layer k-1 to unit i of layer k: layer 1 has w_31 but no w_13
     assert "$w^{(1)}_{31}$" in labels and "$w^{(1)}_{13}$" not in labels
     assert "$w^{(2)}_{23}$" in labels
+
+
+def _crossings(segments):
+    """The points where two of the segments (pairs of end points, in pixels) cross inside both."""
+    points = []
+    for n, (p, q) in enumerate(segments):
+        for r, s in segments[n + 1:]:
+            d1, d2 = q - p, s - r
+            denominator = d1[0] * d2[1] - d1[1] * d2[0]
+            if abs(denominator) < 1e-9:
+                continue
+            t = ((r - p)[0] * d2[1] - (r - p)[1] * d2[0]) / denominator
+            u = ((r - p)[0] * d1[1] - (r - p)[1] * d1[0]) / denominator
+            if 0 < t < 1 and 0 < u < 1:
+                points.append(p + t * d1)
+    return points
+
+
+@pytest.mark.parametrize("orientation", ["horizontal", "vertical"])
+@pytest.mark.parametrize("sizes", [[2, 3, 2, 2], [2, 2, 1], [3, 3, 2]])
+def test_no_weight_label_sits_on_a_crossing(sizes, orientation):
+    # Review 9 of chapter 4, C1: the middle unit's labels sat at the midpoints of its edges, where
+    # the mirror-image edges cross, so a label could be read as the other arrow's. Every label
+    # must stay on its own edge, with no crossing and no other label under its box.
+    ax = draw_network(sizes, edge_labels="indices", orientation=orientation)
+    figure = ax.figure
+    figure.draw_without_rendering()
+    renderer = figure.canvas.get_renderer()
+    vertical = orientation == "vertical"
+    pos = {(k, i): ((i - (n - 1) / 2, -float(k)) if vertical else (float(k), (n - 1) / 2 - i))
+           for k, n in enumerate(sizes) for i in range(n)}
+    centre = {node: ax.transData.transform(xy) for node, xy in pos.items()}
+    edges = [((k - 1, j), (k, i)) for k in range(1, len(sizes)) for i in range(sizes[k]) for j in range(sizes[k - 1])]
+    crossings = _crossings([(centre[a], centre[b]) for a, b in edges])
+    assert crossings  # every one of these networks has some
+    boxes = {}
+    for text in ax.texts:
+        match = re.fullmatch(r"\$w\^\{\((\d)\)\}_\{(\d)(\d)\}\$", text.get_text())
+        if not match:
+            continue
+        k, i, j = map(int, match.groups())
+        boxes[((k - 1, j - 1), (k, i - 1))] = text.get_bbox_patch().get_window_extent(renderer)
+    assert sorted(boxes) == sorted(edges)
+    for edge, box in boxes.items():
+        middle = np.array([(box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2])
+        start, end = centre[edge[0]], centre[edge[1]]
+        along = end - start
+        off_line = abs(along[0] * (middle - start)[1] - along[1] * (middle - start)[0]) / np.linalg.norm(along)
+        assert off_line < 1.0, (edge, off_line)  # on its own edge
+        margin = box.padded(3 * figure.dpi / 72)  # no crossing under the box or within 3 points of it
+        for point in crossings:
+            assert not margin.contains(*point), (edge, point)
+        for other, other_box in boxes.items():
+            assert other == edge or not box.overlaps(other_box), (edge, other)
 
 
 def test_pipeline_prints_each_shape():

@@ -97,7 +97,7 @@ def test_perceptron_majority_message_is_true(capsys):
 def test_perceptron_separable():
     actlib.check("perceptron-separable", {"AND", "OR", "NAND", "NOR"})
     actlib.check("perceptron-separable", ["and", "or", "nand", "nor"])
-    with pytest.raises(IncorrectAnswer, match=r"\['XOR'\]: no single line separates"):
+    with pytest.raises(IncorrectAnswer, match=r"\['XOR'\]: for these, no single line separates the 0s from the 1s"):
         actlib.check("perceptron-separable", {"AND", "OR", "NAND", "NOR", "XOR"})
     with pytest.raises(IncorrectAnswer, match=r"missing: \['NOR'\]\. .*negated gates NAND and NOR too"):
         actlib.check("perceptron-separable", {"AND", "OR", "NAND"})
@@ -373,8 +373,30 @@ def test_forward_sigmoid_output():
     printed = np.array([0.31682708, 0.69627909])   # from the article's rounded output: also right
     actlib.check("forward-sigmoid-output", np.log(printed / (1 - printed)) - layers[2][0] @ stages["z2"])
     assert np.allclose(actlib.sigmoid(layers[2][0] @ stages["z2"] + b3), stages["y"])
-    with pytest.raises(IncorrectAnswer, match=r"with b3 = \[0.1, 0.2\] the sigmoid output is \[0.578551"):
+    with pytest.raises(IncorrectAnswer, match=r"with b3 = \[0.1, 0.2\] the sigmoid output is \[0.57855079, "):
         actlib.check("forward-sigmoid-output", layers[2][1])
+    # Right exactly when the output prints as the article's 8 decimals (review 10 of chapter 4, W1):
+    # the bias to 8 decimals, as the success message prints it, passes; to 6 decimals, as the
+    # solution used to print it, its output is [0.31682707, 0.69627903] and it is rejected, as is
+    # the full-precision bias moved by 1e-6 (which the old tolerance, 1e-6, accepted).
+    assert np.array_equal(np.round(b3, 8), [-0.98521896, 0.33336226])
+    actlib.check("forward-sigmoid-output", [-0.98521896, 0.33336226])
+    with pytest.raises(IncorrectAnswer, match=r"^close, but rounded: with b3 = \[-0.985219, 0.333362\] "
+                                              r"the sigmoid output is \[0.31682707, 0.69627903\], "
+                                              r"not the article's \[0.31682708, 0.69627909\]"):
+        actlib.check("forward-sigmoid-output", [-0.985219, 0.333362])
+    with pytest.raises(IncorrectAnswer, match=r"^close, but rounded: .* output is \[0.31682707, 0.6962791\]"):
+        actlib.check("forward-sigmoid-output", np.round(b3, 7))
+    with pytest.raises(IncorrectAnswer, match="^close, but rounded"):
+        actlib.check("forward-sigmoid-output", b3 + 1e-6)
+    # Right but typed rounded (review 9 of chapter 4, C2): told so, with an output that shows the gap;
+    # a wrong value is not called rounded.
+    for rounded, shown in (([-0.98522, 0.33336], r"\[0.31682685, 0.69627861\]"),
+                           ([-0.9852, 0.3334], r"\[0.31683118, 0.69628707\]")):
+        with pytest.raises(IncorrectAnswer, match=r"^close, but rounded: .* sigmoid output is " + shown):
+            actlib.check("forward-sigmoid-output", rounded)
+    with pytest.raises(IncorrectAnswer, match=r"^with b3 = \[-0.99, 0.33\] .*invert it"):
+        actlib.check("forward-sigmoid-output", [-0.99, 0.33])
     with pytest.raises(IncorrectAnswer, match="invert it"):
         actlib.check("forward-sigmoid-output", actlib.sigmoid(stages["y"]) - layers[2][0] @ stages["z2"])
     with pytest.raises(IncorrectAnswer, match=r"expected shape \(2,\)"):

@@ -194,8 +194,8 @@ def test_cnn_check_in_a_notebook_never_loads_the_test_set(monkeypatch):
 
 @pytest.mark.parametrize(("validation", "test", "status", "words"), [
     (TINY_LABELS, TINY_LABELS, "pass", "test accuracy 100.00% (validation 100.00%)"),
-    (HALF_WRONG, TINY_LABELS, "wrong", "(validation 50.00%), measured once by the grader: a model this much "
-                                       "better on the test images"),  # review 8: a model that has seen them
+    (HALF_WRONG, TINY_LABELS, "wrong", "(validation 50.00%), measured once by the grader: the validation "
+                                       "accuracy is below the grader's floor of 98%"),  # a floor (review 10)
     (TINY_LABELS, HALF_WRONG, "wrong", "test accuracy 50.00% (validation 100.00%), measured once by the "
                                        "grader: below 99%"),
 ], ids=["both-pass", "only-test-passes", "only-validation-passes"])
@@ -290,6 +290,34 @@ def test_a_model_the_grader_cannot_rebuild_is_wrong_with_a_message_that_says_wha
     with pytest.raises(IncorrectAnswer, match="names the module 'os'"):
         km._keras_modules_only({"class_name": "Sequential",
                                 "config": {"layers": [{"module": "os", "class_name": "system"}]}})
+
+
+def test_in_the_notebook_a_model_the_check_cannot_rebuild_is_refused_without_speaking_of_a_grader(tiny_test_set):
+    """Review 6 of chapter 6, finding 6: in the student's own notebook no grader runs, so the
+    messages name the self-check."""
+    lam = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Lambda(lambda t: t * 2),
+                            keras.layers.Conv2D(1, 3), keras.layers.Flatten(), keras.layers.Dense(10)])
+    with pytest.raises(IncorrectAnswer) as err:
+        actlib.check("keras-cnn-99", lam)
+    message = str(err.value)
+    assert "the check cannot rebuild your model (Sequential)" in message and "Lambda" in message, message
+    assert "the check judges only the model it rebuilds" in message and "grader" not in message, message
+    forged = _Forged()
+    forged(TINY_X[:1])
+    with pytest.raises(IncorrectAnswer) as err:  # its class is this test module's
+        actlib.check("keras-cnn-99", forged)
+    message = str(err.value)
+    assert ("names the module 'tests.test_exercises_keras': the check rebuilds only models made of "
+            "Keras's own layers") in message and "grader" not in message, message
+    _Forged.__module__ = "__main__"  # a class of the notebook's own
+    try:
+        with pytest.raises(IncorrectAnswer) as err:
+            actlib.check("keras-cnn-99", forged)
+    finally:
+        _Forged.__module__ = __name__
+    message = str(err.value)
+    assert "the check cannot rebuild your model (_Forged)" in message and "grader" not in message, message
+    assert tiny_test_set == []  # refused before any image is read
 
 
 def test_a_model_of_huge_layers_is_refused_before_it_runs(monkeypatch):

@@ -67,6 +67,21 @@ def _forged(path, answers):
                     "answer": {"$": "object", "type": "function", "callable": True}} for label in answers}
     open(path, "w").write(json.dumps(fake))
 _observe.emit = _forged"""
+# review 11 of the instructors' pages, finding 1: the kernel's copy of a check, reached through
+# its module, made to record the book's own function's outputs (it passed, unflagged)
+_PATCH_REGISTRY_FORGED = """import inspect, dataclasses
+reg = inspect.getmodule(actlib.check)._REGISTRY
+ex = reg["zoo-softplus-derivative"]
+ref = inspect.getmodule(ex.checker).derivative
+def forged(answer, orig=ex.checker):
+    return orig(type(answer)(lambda x: ref("softplus", x)))
+reg["zoo-softplus-derivative"] = dataclasses.replace(ex, checker=forged)"""
+# finding 2: a line of the zoo's own code, calling the give-away, inside the answer (it passed, unflagged)
+_BOOK_LINE = """def softplus_derivative(x):
+    name = "softplus"
+    f, d = actlib.get(name)(x), actlib.derivative(name, x)
+    return d
+bounded_below = {'relu'}"""
 _FAKE_OUTPUTS = [new_output("stream", name="stdout", text="Correct (zoo-softplus-derivative). \n")]
 _FAKE_OUTPUTS_2 = [new_output("stream", name="stdout", text="Correct (zoo-bounded-below). \n")]
 
@@ -95,6 +110,16 @@ def _cheats():
         # issue 26: an answer that is actlib's own implementation (the scan flags it)
         "actlib-answer": _standard('softplus_derivative = lambda x: actlib.derivative("softplus", x)\n'
                                    "bounded_below = None", ""),
+        # review 10 of the instructors' pages, findings 1 and 2: each passed, unflagged
+        "actlib-import-as": _standard("from actlib import sigmoid as softplus_derivative\nbounded_below = None", ""),
+        "actlib-star-import": _standard("from actlib import *\nsoftplus_derivative = sigmoid\nbounded_below = None",
+                                        ""),
+        "actlib-in-time-magic": _standard("%%time\nsoftplus_derivative = lambda x: actlib.derivative('softplus', x)"
+                                          "\nbounded_below = None", ""),
+        "patch-registry-forged": _standard(WRONG, _PATCH_REGISTRY_FORGED),
+        "book-line-in-answer": _standard(_BOOK_LINE, ""),
+        "shell-command": _standard(f"softplus_derivative = {RIGHT_INLINE[0]}\nbounded_below = {RIGHT_INLINE[1]}",
+                                   "!echo hello"),
     }
 
 
@@ -167,6 +192,15 @@ def test_cheat_verdicts_say_what_happened(graded):
     assert "(the check alone: pass" in messages["actlib-answer"][0]  # right, but not the student's work
     assert "assigns actlib.check, an attribute of an imported module" in messages["patch-check"][0]
     assert "(the check alone: todo" in messages["patch-check"][0]
+    for cheat in ("actlib-import-as", "actlib-star-import", "actlib-in-time-magic"):
+        assert rows[cheat][:2] == ["flagged", "todo"], (cheat, messages[cheat])
+        assert "(the check alone: pass" in messages[cheat][0]  # right, and actlib's own function
+    assert "cell 1, line 1: uses actlib.sigmoid" in messages["actlib-import-as"][0]
+    assert "cell 1, line 1: imports everything from actlib (from actlib import *)" in messages["actlib-star-import"][0]
+    assert "cell 1, line 2: uses actlib.derivative" in messages["actlib-in-time-magic"][0]
+    assert rows["shell-command"][:2] == ["flagged", "flagged"]  # a right answer, beside code the scan cannot read
+    assert all("runs the shell command !echo hello" in m and "(the check alone: pass" in m
+               for m in messages["shell-command"])
     assert rows["print-by-hand"][:2] == ["todo", "todo"]
     assert rows["edit-check-cell"][:2] == ["todo", "todo"]
     assert rows["delete-check-cell"][:2] == ["todo", "todo"]
@@ -177,6 +211,35 @@ def test_cheat_verdicts_say_what_happened(graded):
     assert rows["endless-output"][:2] == ["not run", "not run"]
     assert rows["forge-observation"][:2] == ["flagged", "flagged"]  # imports actlib.exercises._observe
     assert rows["patch-registry"][:2] == ["flagged", "flagged"]
+    assert rows["patch-registry-forged"][:2] == ["flagged", "flagged"]  # inspect.getmodule, ._REGISTRY
+    assert "cell 2, line 2: uses inspect.getmodule" in messages["patch-registry-forged"][0]
+    assert "(the check alone: pass" in messages["patch-registry-forged"][0]  # the forged record passes
+    assert rows["book-line-in-answer"][:2] == ["flagged", "wrong"]
+    assert "cell 1, line 3: uses actlib.derivative" in messages["book-line-in-answer"][0]
+    assert "(the check alone: pass" in messages["book-line-in-answer"][0]
+
+
+def test_the_scan_reads_the_files_the_kernel_starts_with(tmp_path):
+    """Review 11, finding 3: run as the grader's own user (``--user ''``), the kernel rewrote its
+    submission's ``helper.py`` before the scan read it, and its flag was lost. The scan now reads
+    the scratch copy before the kernel starts."""
+    from actlib.course import grade, plan
+    from actlib.course.sandbox import Limits
+    from tests.test_course_grade import _two_exercise_book
+
+    folder = tmp_path / "subs" / "rewrite"
+    folder.mkdir(parents=True)
+    helper = folder / "helper.py"
+    helper.write_text("import actlib.exercises\nflag_me = 1\n")
+    cell = f"import helper\nopen({str(helper)!r}, 'w').write('x = 1\\n')"
+    nbformat.write(_standard(WRONG, cell), str(folder / "zoo.ipynb"))
+    book_dir = _two_exercise_book(tmp_path / "book")
+    limits = Limits(wall_seconds=120, user=None)  # (--user '': the kernel runs as the grader's own user)
+    result = grade.grade_notebook(folder / "zoo.ipynb", plan.book_answers(book_dir), limits,
+                                  root=tmp_path / "subs", book_dir=book_dir)
+    assert helper.read_text() == "x = 1\n"  # the kernel did rewrite it, as the grader's user
+    assert list(result.status.values()) == ["flagged", "flagged"], result.detail
+    assert all("helper.py, line 1: imports actlib.exercises" in d for d in result.detail.values())
 
 
 if __name__ == "__main__":  # python tests/test_grade_cheats.py GRADER [options]: GRADER a module name or a .py file

@@ -192,3 +192,29 @@ def test_a_kernel_that_cannot_start_costs_its_submission_not_the_run(tmp_path, m
     (tmp_path / "sub").mkdir()
     result = runner.run([], tmp_path / "sub", sb.Limits(wall_seconds=60), name="sub")
     assert "the kernel could not start" in result.note and "--user ''" in result.note
+
+
+def test_a_notebook_larger_than_the_grader_reads_is_not_run(tmp_path):
+    """Review 10 of the instructors' pages, finding 6: the grader's own process read a 114 MB
+    notebook whole (and a named pipe would block it), before any limit applied."""
+    from actlib.course import notebooks as nbs
+    from actlib.course import plan
+    from tests.test_course_grade import LABELS, ROOT
+
+    book = plan.book_answers(_two_exercise_book(tmp_path / "book"))
+    (tmp_path / "big").mkdir()
+    path = tmp_path / "big" / "zoo.ipynb"
+    nbformat.write(_nb("x = 1\n" * 200_000), str(path))
+    limits = grade.limits_of(grade._parser().parse_args([str(tmp_path), "--max-notebook", "1M"]))
+    assert limits.max_notebook_bytes == 1 << 20 < path.stat().st_size
+    result = grade.grade_notebook(path, book, limits)  # (refused before any kernel starts)
+    assert result.chapter == "zoo" and result.status == {label: "not run" for label in LABELS}
+    assert result.note.endswith("more than the grader reads (1 MB, --max-notebook); it was not run"), result.note
+    assert grade.read_submission(path, 8 << 20).cells[1].source.startswith("x = 1")  # under the cap: read
+    os.mkfifo(tmp_path / "big" / "pipe.ipynb")
+    result = grade.grade_notebook(tmp_path / "big" / "pipe.ipynb", book, limits)
+    assert result.note == "cannot read the notebook: ValueError: not a regular file"
+    # the default holds the book's own chapters, outputs and all, several times over
+    default = grade.limits_of(grade._parser().parse_args([str(tmp_path)])).max_notebook_bytes
+    assert default == sandbox.Limits().max_notebook_bytes == 32 << 20
+    assert 4 * max(p.stat().st_size for p in nbs.chapter_notebooks(ROOT / "chapters")) < default

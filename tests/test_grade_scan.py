@@ -3,6 +3,8 @@ the cell and line, and that the book's own chapters and their student edition ra
 
 from __future__ import annotations
 
+from inspect import signature
+
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
@@ -136,7 +138,9 @@ def test_the_books_chapters_and_their_student_edition_raise_no_flag(path):
     trusted, giveaways = scan.book_sources(ROOT / "chapters", path.stem), scan.registered_giveaways()
     book = nbs.read(path)
     assert scan.scan(book, giveaways, trusted) == []
-    assert scan.scan(student_notebook(book), giveaways, trusted) == []
+    # (student.py may need the other chapters, for a number one chapter glues from another)
+    chapters = {"chapters": ROOT / "chapters"} if "chapters" in signature(student_notebook).parameters else {}
+    assert scan.scan(student_notebook(book, **chapters), giveaways, trusted) == []
 
 
 def test_every_giveaway_names_an_actlib_function():
@@ -194,11 +198,204 @@ def test_a_module_beside_the_notebook_that_takes_actlibs_place_is_flagged(tmp_pa
     (tmp_path / "actlib" / "__init__.py").write_text("def check(*a):\n    print('Correct')\n")
     (tmp_path / "numpy.py").write_text("x = 1\n")
     (tmp_path / "notes").mkdir()
-    (tmp_path / "notes" / "actlib.py").write_text("x = 1\n")  # (not on the path: not flagged)
+    (tmp_path / "notes" / "actlib.py").write_text("x = 1\n")  # (on the path after os.chdir("notes"): review 11)
+    (tmp_path / "data" / "json").mkdir(parents=True)  # a folder of data, no package: not flagged
+    (tmp_path / "data" / "json" / "a.txt").write_text("{}")
     flags = scan.scan_files(tmp_path)
-    assert {f.file for f in flags if "takes the place of the module" in f.what} == {"actlib", "numpy.py"}
+    assert {f.file for f in flags if "takes the place of the module" in f.what} == {"actlib", "numpy.py",
+                                                                                     "notes/actlib.py"}
 
 
 def test_a_cell_that_does_not_parse_is_not_flagged():
     """Review 9, finding 4: it cannot run either, and it flagged every exercise of the notebook."""
     assert _flags("def g(:\n    pass") == []
+
+
+# --- review 10 of the instructors' pages ------------------------------------------------------------
+
+_CHECK = 'actlib.check("zoo-softplus-derivative", softplus_derivative)'
+_ZOO = {"zoo-softplus-derivative": ("actlib.derivative", "actlib.sigmoid")}
+
+
+@pytest.mark.parametrize("answer, line", [
+    ("from actlib import sigmoid as softplus_derivative", 1),  # the declared name, bound by the import
+    ("import numpy\nfrom actlib import derivative", 2),
+    ("from actlib import *\nsoftplus_derivative = sigmoid", 1),  # a star import brings every give-away in
+    ("from actlib import (relu,\n    sigmoid as s)", 1),
+])
+def test_a_giveaway_imported_from_actlib_is_flagged_at_the_import(answer, line):
+    """Finding 1: ``from actlib import sigmoid as softplus_derivative`` and ``from actlib import *``
+    bound the give-away without a flag; the name was then used only in the book's (trusted) check."""
+    cells = [new_code_cell(SETUP), new_code_cell(answer), new_code_cell(_CHECK, metadata={"tags": ["self-check"]})]
+    flags = scan.scan(new_notebook(cells=cells), _ZOO, trusted=frozenset({SETUP, _CHECK}))
+    assert [(f.cell, f.line, f.label) for f in flags] == [(1, line, "zoo-softplus-derivative")], flags
+    assert "computes this exercise's answer" in flags[0].what
+    if "*" in answer:
+        assert "from actlib import *" in flags[0].what and "actlib.sigmoid" in flags[0].what
+
+
+def test_an_import_that_brings_no_giveaway_in_is_not_flagged(tmp_path):
+    for answer in ("from actlib import relu as r", "from numpy import *", "from actlib.plotting import *"):
+        assert _flags(answer, giveaways=_ZOO) == [], answer
+    (tmp_path / "helpers.py").write_text("from actlib import sigmoid as s\n")
+    (flag,) = scan.scan_files(tmp_path, _ZOO)
+    assert (flag.file, flag.line, flag.label) == ("helpers.py", 1, "zoo-softplus-derivative")
+
+
+@pytest.mark.parametrize("source, line, what", [
+    ("%%time\nsoftplus_derivative = lambda x: actlib.derivative('softplus', x)", 2, "uses actlib.derivative"),
+    ("%time softplus_derivative = actlib.sigmoid", 1, "uses actlib.sigmoid"),
+    ("time softplus_derivative = actlib.sigmoid", 1, "uses actlib.sigmoid"),  # IPython's automagic
+    ("%timeit -n 3 -r 2 actlib.derivative('softplus', 0.0)", 1, "uses actlib.derivative"),
+    ("%%timeit -n1 f = actlib.sigmoid\nf(0.0)", 1, "uses actlib.sigmoid"),  # the setup line
+    ("%%capture out\nsoftplus_derivative = actlib.sigmoid", 2, "uses actlib.sigmoid"),
+    ("%prun -s cumulative softplus_derivative = actlib.sigmoid", 1, "uses actlib.sigmoid"),
+    ("%debug softplus_derivative = actlib.sigmoid", 1, "uses actlib.sigmoid"),
+    ("%%time\nimport sys\nf = sys._getframe().f_back", 3, "uses sys._getframe"),
+    ("%%time\nx = 1\nnp.isclose = None", 3, "assigns numpy.isclose"),
+    ("%%capture\n%%time\nexec('x = 1')", 3, "calls exec()"),  # a magic inside a magic
+    ("\n\n%%time\nexec('x = 1')", 4, "calls exec()"),  # (the blank lines IPython drops still count)
+    ("%config InlineBackend.figure_format = eval('1')", 1, "calls eval()"),
+    ("%matplotlib {exec('x = 1')}", 1, "calls exec()"),  # IPython evaluates {...} in a magic's line
+    ("%%writefile helpers.py\nimport actlib.exercises._observe as o", 2, "imports actlib.exercises._observe"),
+])
+def test_code_in_a_magic_is_read_as_code(source, line, what):
+    """Finding 2: the scan saw a magic's code as one string, so ``%%time`` hid any cheat."""
+    flags = _flags("a = 1", source, giveaways=_ZOO)
+    hits = [f for f in flags if what in f.what]
+    assert [(f.cell, f.line) for f in hits] == [(2, line)], flags
+    assert {(f.cell, f.line) for f in flags} == {(2, line)}, flags  # nothing else, nowhere else
+
+
+@pytest.mark.parametrize("source, what", [
+    ("!pip list", "runs the shell command !pip list, which the scan cannot read"),
+    ("files = !ls", "runs the shell command !ls"),
+    ("%%bash\necho hi", "uses %%bash, which runs code the scan cannot read"),
+    ("%%script python\nprint(1)", "uses %%script"),
+    ("%run helpers.py", "uses %run"),
+    ("%load helpers.py", "uses %load"),
+    ("%pip install requests", "uses %pip"),
+    ("%code_wrap", "uses %code_wrap"),
+    ("%config InteractiveShell.autocall = 2", "sets InteractiveShell.autocall, which changes how later cells run"),
+    ("%made_up_magic x", "uses %made_up_magic"),
+    ("ls", "uses %ls"),  # automagic: a shell alias
+    ("%timeit -Z 1", "uses %timeit with a line the scan cannot read"),
+    ("get_ipython().run_cell('x = 1')", "uses get_ipython().run_cell, which runs code the scan cannot read"),
+    ("ip = get_ipython()\nip.ex('x = 1')", "uses get_ipython().ex"),
+    ("get_ipython().run_line_magic('time', code)", "uses get_ipython().run_line_magic"),
+    ("get_ipython().input_transformers_post.append(str)", "uses get_ipython().input_transformers_post"),
+    ("from IPython.core.magic import register_cell_magic", "changes how IPython reads or runs later cells"),
+])
+def test_a_magic_or_shell_command_the_scan_cannot_read_is_flagged(source, what):
+    """Finding 2: what IPython runs as a shell command, a file or a magic the scan does not know
+    is flagged as code it cannot read, as a compiled file is."""
+    flags = _flags(source)
+    assert any(what in f.what and f.label is None for f in flags), flags
+
+
+@pytest.mark.parametrize("source", [
+    "%matplotlib inline",
+    "%config InlineBackend.figure_format = 'svg'",
+    "%%time\ny = np.ones(3)",
+    "%timeit np.ones(3)",
+    "%%timeit\nd = {1: 2}",
+    "%load_ext autoreload\n%autoreload 2",
+    "%%html\n<b>bold</b>",
+    "np?",
+    "%%writefile notes.txt\nnot python: actlib.derivative",
+])
+def test_ordinary_magics_are_not_flagged(source):
+    assert _flags(source, giveaways=_ZOO) == []
+
+
+def test_automagic_stays_python_for_a_name_the_notebook_binds():
+    assert _flags("history = {'loss': [1.0]}", "history") == []  # a variable, not %history
+    assert _flags("run = 3", "run") == []
+    assert _flags("from numpy import *", "load('x.npy')") == []  # numpy.load, not %load
+    assert [f.what for f in _flags("load('x.npy')")] == [
+        "uses %load, which runs code the scan cannot read (a shell command, another program, a file, or a magic "
+        "it does not know)"]
+
+
+# --- review 11 of the instructors' pages ------------------------------------------------------------
+
+_REGPATCH2 = """import inspect, dataclasses
+reg = inspect.getmodule(actlib.check)._REGISTRY
+ex = reg["zoo-softplus-derivative"]
+ref = inspect.getmodule(ex.checker).derivative
+def forged(answer, orig=ex.checker):
+    return orig(type(answer)(lambda x: ref("softplus", x)))
+reg["zoo-softplus-derivative"] = dataclasses.replace(ex, checker=forged)"""
+
+
+@pytest.mark.parametrize("source, line, what", [
+    # finding 1: the kernel's copy of a check, reached through its module or the registry
+    (_REGPATCH2, 2, "uses inspect.getmodule, which reaches another function's module"),
+    (_REGPATCH2, 2, "reads ._REGISTRY, the self-checks' registry"),
+    ("import inspect\nm = dict(inspect.getmembers(actlib.check))", 2, "uses inspect.getmembers"),
+    ("name = actlib.check.__module__", 1, "reads actlib.check.__module__, a private part of actlib"),
+    ("t = actlib.activations._table", 1, "reads actlib.activations._table, a private part of actlib"),
+    ("from actlib.activations import _table", 1, "imports actlib.activations._table, a private part of actlib"),
+    ("import actlib._private", 1, "imports actlib._private, a private part of actlib"),
+    ("r = _REGISTRY", 1, "uses _REGISTRY, a private part of actlib"),
+    ("m = getattr(actlib.check, '__module__')", 1, "reads actlib.check.__module__"),
+    # finding 5: one-step spellings
+    ("from numpy import random\nrandom.default_rng = None", 2, "assigns numpy.random.default_rng, an attribute"),
+    ("m = np\nm.isclose = None", 2, "assigns numpy.isclose, an attribute of an imported module"),
+    ("run = exec\nrun('x = 1')", 1, "refers to exec without calling it"),
+    ("f = eval\nf('1')", 1, "refers to eval without calling it"),
+    ("c = compile", 1, "refers to compile without calling it"),
+    ("i = __import__", 1, "refers to __import__ without calling it"),
+    ("import builtins\nbuiltins.exec('x = 1')", 2, "calls builtins.exec(), which runs code built at run time"),
+    ("import builtins\nrun = builtins.exec", 2, "refers to builtins.exec without calling it"),
+    ("from builtins import exec as e\ne('x = 1')", 1, "imports builtins.exec, which runs code built at run time"),
+    ("from builtins import exec as e\ne('x = 1')", 2, "calls builtins.exec()"),
+    ("import importlib\nm = 'numpy'\nimportlib.__import__(m)", 3, "calls importlib.__import__() with a computed"),
+    ("g = getattr(print, '__globals__')", 1, "reads .__globals__, the internals of a function"),
+    ("import sys\nf = getattr(sys, '_getframe')", 2, "uses sys._getframe, which walks frames"),
+    ("import sys\nsys.settrace(print)", 2, "uses sys.settrace"),
+    ("get_ipython().events.register('post_run_cell', print)", 1, "uses get_ipython().events"),
+])
+def test_reaching_a_check_and_one_step_spellings_are_flagged(source, line, what):
+    """Review 11, findings 1 and 5: each of these went unflagged."""
+    flags = _flags("a = 1", source)
+    assert [(f.cell, f.line) for f in flags if what in f.what] == [(2, line)], flags
+
+
+@pytest.mark.parametrize("source", [
+    "import inspect\nsig = inspect.signature(actlib.check)",
+    "v = actlib.__version__\nn = actlib.sigmoid.__name__\nd = actlib.sigmoid.__doc__",
+    "from numpy import random\nrng = random.default_rng(0)",
+    "x = np\ny = x.mean([1, 2])",
+    "e = np.exp(1.0)\nexecuted = 3\nresult = eval_model = 2",  # names that only begin like exec or eval
+    "from actlib import sigmoid as s\ny = s(np.zeros(3))",
+    "z = getattr(np, 'pi')",
+])
+def test_ordinary_code_near_those_spellings_is_not_flagged(source):
+    assert _flags("a = 1", source) == []
+
+
+def test_a_line_of_the_chapter_inside_an_answer_is_the_students():
+    """Review 11, finding 2: the reviewer's ``bookline`` submission (a zoo line calling the give-away,
+    inside ``softplus_derivative``) passed unflagged; the same line outside an answer cell is still
+    the book's, and the student edition's stub keeps its own lines trusted."""
+    zoo, giveaways = scan.book_sources(ROOT / "chapters", "zoo"), scan.registered_giveaways()
+    line = "f, d = actlib.get(name)(x), actlib.derivative(name, x)"
+    assert line in zoo and line not in zoo.answer_lines
+    assert {"softplus_derivative", "bounded_below"} <= zoo.answer_names
+    bookline = (f"def softplus_derivative(x):\n    name = \"softplus\"\n    {line}\n    return d\n"
+                "bounded_below = {'relu'}")
+    check = new_code_cell(_CHECK, metadata={"tags": ["self-check"]})
+    flags = scan.scan(new_notebook(cells=[new_code_cell(SETUP), new_code_cell(bookline), check]), giveaways, zoo)
+    hits = {(f.cell, f.line, f.label) for f in flags}
+    assert (1, 3, "zoo-softplus-derivative") in hits, flags
+    assert "uses actlib.derivative, which computes this exercise's answer" in [f.what for f in flags]
+    # the same line in a cell that binds no answer (a changed copy of the book's own code): the book's
+    elsewhere = f"x = np.linspace(-4, 4, 9)\nname = \"tanh\"\n{line}"
+    assert scan.scan(new_notebook(cells=[new_code_cell(SETUP), new_code_cell(elsewhere)]), giveaways, zoo) == []
+    # an answer cell with a solution tag, even if it binds no answer name
+    tagged = new_code_cell(f"name = 'softplus'\nx = np.zeros(3)\n{line}", metadata={"tags": ["solution"]})
+    assert scan.scan(new_notebook(cells=[new_code_cell(SETUP), tagged]), giveaways, zoo)
+    # a plain frozenset of trusted code (no answer names) keeps the old meaning
+    assert scan.scan(new_notebook(cells=[new_code_cell(SETUP), new_code_cell(bookline)]), giveaways,
+                     frozenset(zoo)) == []

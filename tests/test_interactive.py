@@ -189,9 +189,33 @@ def test_html_has_a_still_for_readers_without_javascript(tmp_path):
             (tmp_path / path[0]).write_bytes(content)
             return "/" + path[0]
 
-    raw_open, image, raw_close = still_nodes(Renderer(), spec)
+    raw_open, image, phone, raw_close = still_nodes(Renderer(), spec)
     assert (raw_open.astext(), raw_close.astext()) == ("<noscript>", "</noscript>")
     written = tmp_path / image["uri"].lstrip("/")
     # the same drawing as the notebook's still (show() stores still_png(figure) as image/png)
     assert written.read_bytes() == interactive.still_png(figure, spec["layout"]["meta"]["alt"])
     assert image["alt"].startswith("Softmax probabilities of two classes")
+    # and its phone version, shown below 600 px, with no text under 10 points
+    assert "actbook-desktop" in image["classes"] and "actbook-phone" in phone["classes"]
+    assert phone["alt"] == image["alt"] and int(phone["width"]) <= 420
+    assert any(c.startswith("actbook-text-pt-") and int(c.rsplit("-", 1)[1]) >= 100 for c in phone["classes"])
+    assert (tmp_path / phone["uri"].lstrip("/")).read_bytes() != written.read_bytes()
+
+
+def test_the_phone_still_of_an_equal_aspect_map_stays_square():
+    import matplotlib.pyplot as plt
+
+    figure = interactive.xor_surface(interactive.XOR_HAND_SET) if hasattr(interactive, "XOR_HAND_SET") else None
+    if figure is None:
+        import numpy as np
+        import plotly.graph_objects as go
+
+        figure = go.Figure(go.Heatmap(z=np.eye(3), x=[0, 1, 2], y=[0, 1, 2]))
+        figure.update_layout(yaxis={"scaleanchor": "x"})
+    drawn = interactive.still_figure(figure)
+    try:
+        assert [ax.get_aspect() for ax in drawn.axes][0] == 1.0
+    finally:
+        plt.close(drawn)
+    _, _, meta = interactive.still_pngs(figure, "A map of one value over the plane, for a test")
+    assert 0.6 < meta["phone_height"] / meta["phone_width"] < 0.95  # not stretched tall

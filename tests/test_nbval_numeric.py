@@ -58,3 +58,21 @@ def test_the_kernel_check_covers_what_issue_21_asks():
     assert "chapters/01_perceptron.ipynb" in notebooks
     assert "chapters/07_dcgan_training.ipynb" not in notebooks
     assert "tests.nbval_numeric" in nbval_command(notebooks, 2)
+
+
+def test_make_tests_shorter_plan_runs_each_chapter_under_two_unlike_settings():
+    from tests.cross_kernel import HALVES, halves_plan
+
+    notebooks = fast_notebooks()
+    plan = halves_plan(notebooks)
+    assert sorted(s for s, _ in plan) == sorted(SETTINGS)  # every setting runs
+    for notebook in notebooks:
+        settings = [SETTINGS[s] for s, part in plan if notebook in part]
+        assert len(settings) == 2, notebook
+        assert {s["OPENBLAS_NUM_THREADS"] for s in settings} == {"1", "2"}, notebook
+        assert len({s["OPENBLAS_CORETYPE"] for s in settings}) == 2, notebook
+        assert any("NPY_DISABLE_CPU_FEATURES" in s and "ATEN_CPU_CAPABILITY" in s for s in settings), notebook
+    assert all(len(pair) == 2 for pair in HALVES)
+    with pytest.raises(SystemExit):
+        from tests.cross_kernel import main
+        main(["--halves", "--setting", "sandybridge-1thread"])

@@ -9,9 +9,9 @@ Tolerances (``np.allclose(ours, theirs, rtol, atol)``):
 * mpmath (float64): rtol 4e-13 for the functions, 1e-13 for derivatives, on
   every value larger than the smallest normal float.
 
-The atol terms matter only where the true value is tiny: there PyTorch and
-Keras compute GELU as ``x/2 (1 + erf(x/sqrt 2))``, whose ``1 + erf`` cancels,
-while actlib uses ``erfc`` and stays accurate (see the mpmath test); likewise
+The atol terms matter only where the true value is tiny: there PyTorch
+computes GELU as ``x/2 (1 + erf(x/sqrt 2))``, whose ``1 + erf`` cancels,
+while actlib and TensorFlow (Keras's backend) use ``erfc`` and stay accurate (see the mpmath test); likewise
 Tanhshrink's ``x - tanh(x)`` near 0. Where a library differs by more
 (``reference.KNOWN_DIFFERENCES``: Keras's squareplus and sparsemax), those inputs are
 left out here and the difference is asserted in ``test_library_differences.py``.

@@ -96,6 +96,29 @@ def test_no_solution_survives(path, edition):
 
 
 @pytest.mark.parametrize("path", _chapter_params())
+def test_glued_numbers_are_pasted_into_the_text(path, edition):
+    """Jupyter does not render myst-nb's glue roles: the student edition pastes each value
+    (review 9 of chapters 1-2: "compare it with the {glue:text}`and_updates` updates")."""
+    stud = nbformat.read(str(edition / "chapters" / path.name), as_version=4)
+    left = [m for c in stud.cells if c.cell_type == "markdown" for m in re.findall(r"\{glue[^}]*\}`[^`]*`", c.source)]
+    assert not left, f"{path.name}: glue roles left in the student's text: {left[:3]}"
+
+
+def test_a_glued_number_reads_as_in_the_book():
+    book = nbs.read(CHAPTERS / "01_perceptron.ipynb")
+    updates = student.glue_values(book)["and_updates"]["text/plain"]
+    stud = student.student_notebook(book)
+    exercise = next(c.source for c in stud.cells if "Novikoff's bound for AND" in c.source)
+    assert f"compare it with the\n   {updates} updates the rule made" in exercise
+    with pytest.raises(KeyError, match="no_such_key"):
+        student.paste_glue("{glue:text}`no_such_key:.2f`", {})
+    pitfalls = nbs.read(CHAPTERS / "06_keras_pitfalls.ipynb")  # (it glues from 06_keras_mnist)
+    alone = _sources(student.student_notebook(pitfalls))  # (no chapters folder: left as it is)
+    assert "{glue:text}`06_keras_mnist.ipynb::" in alone
+    assert "{glue:text}`06_keras_mnist.ipynb::" not in _sources(student.student_notebook(pitfalls, chapters=CHAPTERS))
+
+
+@pytest.mark.parametrize("path", _chapter_params())
 def test_stubs_and_self_checks_are_in_place(path, edition):
     book = nbs.read(path)
     stud = nbformat.read(str(edition / "chapters" / path.name), as_version=4)

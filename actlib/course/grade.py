@@ -1,6 +1,7 @@
 """Which exercises each submitted notebook answers correctly: ``python -m actlib.course.grade submissions/``.
 
-For every ``*.ipynb`` under the folder, the grader
+For every ``*.ipynb`` under the folder, the grader reads it (here, whole: a notebook larger than
+``--max-notebook``, 32 MB by default, is not run) and
 
 1. runs the submission's code cells in a fresh kernel, in a scratch copy of its folder,
    under limits (:mod:`actlib.course.sandbox`: wall time, memory, processes, no network);
@@ -24,8 +25,9 @@ It prints, chapter by chapter, a table with a row per submission and a column pe
 * ``not run``  execution stopped before the check (time, memory or output limit, dead kernel)
 * ``flagged``  the trusted scan of the submission's source (:mod:`actlib.course.scan`, in this
   process) found code that reaches into the grader, patches a module, walks frames, builds code
-  at run time, or uses the ``actlib`` function that is the answer: never a pass; the message
-  names the cell and line, and what the check itself said
+  at run time, runs code it cannot read (a shell command, a magic it does not know), or uses the
+  ``actlib`` function that is the answer: never a pass; the message names the cell and line, and
+  what the check itself said
 
 With ``--roster`` it also writes grades that Canvas (``--canvas``) and Moodle (``--moodle``)
 import, with points per exercise (``--points``): see :mod:`actlib.course.lms`.
@@ -36,12 +38,15 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import stat
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import nbformat
 
 from . import lms, runner, scan
 from . import notebooks as nbs
@@ -99,6 +104,27 @@ def flag(result: Result, flags: list[scan.Flag]) -> None:
             result.detail[label] = f"flagged: {'; '.join(lines)} (the check alone: {said})"
 
 
+class NotebookTooLarge(ValueError):
+    """A submitted notebook larger than the grader reads (``--max-notebook``)."""
+
+
+def read_submission(path: Path, max_bytes: int):
+    """The submitted notebook, read in the grader's own process only if it is a regular file of at
+    most ``max_bytes`` (raises :class:`NotebookTooLarge`, or :class:`ValueError` for a special file:
+    a named pipe or a device would block or never end)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("not a regular file")
+        data = f.read(max_bytes + 1) if info.st_size <= max_bytes else b""
+        if info.st_size > max_bytes or len(data) > max_bytes:
+            size = max(info.st_size, len(data))
+            raise NotebookTooLarge(f"the notebook is {size / 2**20:.1f} MB, more than the grader reads "
+                                   f"({max_bytes / 2**20:g} MB, --max-notebook); it was not run")
+    return nbformat.reads(data.decode("utf-8"), as_version=4)
+
+
 def grade_notebook(path: Path, book: dict[str, dict[str, str]], limits: Limits, root: Path | None = None,
                    book_dir: Path | None = None, seed: int | None = None) -> Result:
     """Run, observe and judge one submitted notebook, and scan its source.
@@ -110,7 +136,13 @@ def grade_notebook(path: Path, book: dict[str, dict[str, str]], limits: Limits, 
     probes' (the same for every submission of a run).
     """
     try:
-        nb = nbs.read(path)
+        nb = read_submission(path, limits.max_notebook_bytes)
+    except NotebookTooLarge as err:  # its chapter by its name, every exercise "not run"
+        chapter = plans.chapter_of(path, nbformat.v4.new_notebook(), book)
+        result = Result(str(path), chapter or "?", note=str(err))
+        result.status = {label: "not run" for label in book.get(chapter, {})}
+        result.detail = {label: str(err) for label in result.status}
+        return result
     except Exception as err:  # not a notebook at all
         return Result(str(path), "?", note=f"cannot read the notebook: {type(err).__name__}: {err}")
     chapter = plans.chapter_of(path, nb, book)
@@ -120,15 +152,28 @@ def grade_notebook(path: Path, book: dict[str, dict[str, str]], limits: Limits, 
         result.note = "no chapter of the book matches this notebook"
         return result
     own_folder = root is None or path.parent.resolve() != Path(root).resolve()
-    run = runner.run(plans.plan(nb, answers), path.parent if own_folder else path, limits, name=path.stem,
-                     seed=seed)
-    result.status, result.detail = verdicts(answers, run, seed)
     giveaways = scan.registered_giveaways()
-    try:  # (the scan reads untrusted text: whatever goes wrong in it is a finding, not a crash)
-        trusted = scan.book_sources(book_dir, chapter)
-        found = scan.scan(nb, giveaways, trusted) + (scan.scan_files(path.parent, giveaways) if own_folder else [])
-    except Exception as err:  # noqa: BLE001
-        found = [scan.Flag(-1, 1, f"the source scan failed ({type(err).__name__}: {str(err)[:200]})", file=path.name)]
+    found: list[scan.Flag] = []
+    done: list[bool] = []
+
+    def scanned(run_folder: Path | None = None) -> None:
+        """The scan, before the kernel starts: of the notebook as read above, and of the files in the
+        scratch copy the kernel will start with (not the submission's folder, which a kernel that runs
+        as the grader's own user could rewrite)."""
+        done.append(True)
+        try:  # (the scan reads untrusted text: whatever goes wrong in it is a finding, not a crash)
+            found.extend(scan.scan(nb, giveaways, scan.book_sources(book_dir, chapter)))
+            if own_folder and run_folder is not None:
+                found.extend(scan.scan_files(run_folder, giveaways))
+        except Exception as err:  # noqa: BLE001
+            found.append(scan.Flag(-1, 1, f"the source scan failed ({type(err).__name__}: {str(err)[:200]})",
+                                   file=path.name))
+
+    run = runner.run(plans.plan(nb, answers), path.parent if own_folder else path, limits, name=path.stem,
+                     seed=seed, before_start=scanned)
+    if not done:  # (no scratch copy was made: the notebook, read before the run, is scanned all the same)
+        scanned()
+    result.status, result.detail = verdicts(answers, run, seed)
     flag(result, found)
     result.note, result.seconds = run.note, run.seconds
     network = "network: none" if run.network_isolated else "network: NOT cut off (not possible here)"
@@ -213,6 +258,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="processes and threads per submission (default: %(default)s)")
     p.add_argument("--max-output", default="20M", help="output per notebook before it is stopped "
                    "(default: %(default)s)")
+    p.add_argument("--max-notebook", default="32M", help="the largest notebook file the grader reads (it reads and "
+                   "scans it in its own process, before any limit applies); a larger one is not run "
+                   "(default: %(default)s)")
     p.add_argument("--allow-network", action="store_true", help="do not cut the kernel off the network")
     p.add_argument("--user", default=defaults.user,
                    help="when run as root, the group the kernels run in is this user's; each kernel runs as a "
@@ -242,7 +290,8 @@ def hidden_seed(args) -> int:
 def limits_of(args) -> Limits:
     """The sandbox's limits that the command line's options ask for."""
     return Limits(wall_seconds=args.timeout, memory_bytes=parse_size(args.memory), max_tasks=args.max_procs,
-                  max_output_bytes=parse_size(args.max_output), network=args.allow_network, user=args.user,
+                  max_output_bytes=parse_size(args.max_output), max_notebook_bytes=parse_size(args.max_notebook),
+                  network=args.allow_network, user=args.user,
                   cpus=max(1.0, (os.cpu_count() or 1) / args.jobs) if args.jobs > 1 else None)
 
 

@@ -133,16 +133,27 @@ def figure_html(spec: dict, element_id: str) -> str:
 def still_nodes(renderer, spec: dict) -> list[nodes.Node]:
     """Where scripts cannot run: the notebook's still image (same drawing code), in ``<noscript>``.
 
-    A browser with scripts on never fetches an image inside ``<noscript>``; the book's script
-    shows the same still while plotly.js is on its way.
+    Two images, as for the book's other figures (:mod:`actlib.course.phone_render`): the
+    still (class ``actbook-desktop``) and its phone version (``actbook-phone``), of which the
+    style sheet shows one by the screen's width. A browser with scripts on never fetches an
+    image inside ``<noscript>``; the book's script shows the matching still while plotly.js is
+    on its way.
     """
-    from actlib.interactive import still_png
+    from actlib.interactive import still_pngs
+
+    from .phone_render import DESKTOP_CLASS, PHONE_CLASS, text_class
 
     alt = figure_alt(spec)
-    png = still_png(spec, alt)
-    uri = renderer.write_file([f"{hashlib.sha256(png).hexdigest()}.png"], png, exists_ok=True)
-    image = nodes.image(uri=uri, alt=f"{alt} (A still of the interactive figure: it needs JavaScript.)")
-    return [nodes.raw("", "<noscript>", format="html"), image,
+    desktop, phone, meta = still_pngs(spec, alt)
+    images = []
+    for png, classes in ((desktop, [DESKTOP_CLASS, text_class(meta["min_text_pt"])]),
+                         (phone, [PHONE_CLASS, text_class(meta["phone_min_text_pt"])])):
+        uri = renderer.write_file([f"{hashlib.sha256(png).hexdigest()}.png"], png, exists_ok=True)
+        image = nodes.image(uri=uri, alt=f"{alt} (A still of the interactive figure: it needs JavaScript.)")
+        image["classes"] += classes
+        images.append(image)
+    images[1]["width"], images[1]["height"] = str(meta["phone_width"]), str(meta["phone_height"])
+    return [nodes.raw("", "<noscript>", format="html"), *images,
             nodes.raw("", "</noscript>", format="html")]
 
 

@@ -218,17 +218,21 @@ class _Kernel:
             ensure_event_loop().close()
 
 
-def run(steps: list[Step], source_folder, limits: sb.Limits, name: str, seed: int | None = None) -> RunResult:
+def run(steps: list[Step], source_folder, limits: sb.Limits, name: str, seed: int | None = None,
+        before_start=None) -> RunResult:
     """Run ``steps`` in a fresh, limited kernel in a scratch copy of ``source_folder``; ``seed``:
     the hidden probes' (:func:`actlib.exercises._observe.hidden_inputs`), given to the kernel only
-    when it observes."""
+    when it observes. ``before_start(folder)`` is called with the scratch copy once it is made and
+    before the kernel starts (the grader scans it there: the files the kernel starts with)."""
     start = time.monotonic()
     result = RunResult()
     box = sb.Sandbox(source_folder, limits, name, needs=kernel_needs())
     result.limits = box.describe()
     kernel = None
     try:
-        kernel = _Kernel(box, limits, start + limits.wall_seconds)
+        if before_start is not None:
+            before_start(box.folder)
+        kernel = _Kernel(box, limits, time.monotonic() + limits.wall_seconds)
         result.network_isolated = box.network_isolated(kernel.process.pid)
         for step in steps:
             if step.observe is None:

@@ -7,9 +7,10 @@ What is enforced depends on the platform, and :meth:`Sandbox.describe` says what
 * **memory**: a cgroup v1 ``memory`` group (resident memory, the kernel and all its
   children) where the grader may create one (as root), else ``RLIMIT_AS`` on the kernel
   process (address space: generous, since TensorFlow reserves far more than it uses);
-* **processes**: a cgroup ``pids`` group (``pids.max``, threads included), else
-  ``RLIMIT_NPROC``; that rlimit counts *all* processes of the user, so it only isolates a
-  submission when the kernel runs as its own user (root ignores it entirely);
+* **processes**: a cgroup ``pids`` group (``pids.max``, threads included), else, as root,
+  ``RLIMIT_NPROC`` on the kernel's own user id; else none (that rlimit counts *all* processes of
+  the user, so it only isolates a submission when the kernel runs as a user of its own, and
+  root ignores it entirely);
 * **user**: as root, the kernel drops to an unprivileged user id of its own, one per submission
   running at the time (:func:`_submission_uid`, with the group of ``nobody``), so it cannot leave
   its cgroups, raise its limits, touch the grader's files, or enter, change or signal another
@@ -24,7 +25,8 @@ What is enforced depends on the platform, and :meth:`Sandbox.describe` says what
   kernel gets a new, empty network namespace: no interface but a loopback that is down. The
   kernel talks to the grader over Unix sockets in its scratch folder, which need no network;
 * **CPU**: with several jobs, each submission gets its share of the cores (a cgroup ``cpu``
-  quota), so that a busy loop or a fork bomb slows only its own submission;
+  quota, where a writable cgroup v1 ``cpu`` exists; else none), so that a busy loop or a fork
+  bomb slows only its own submission;
 * **wall time** and **output** are enforced by the runner, which kills the whole group.
 """
 
@@ -81,6 +83,7 @@ class Limits:
     memory_bytes: int = 4 << 30   # resident memory of the kernel and its children
     max_tasks: int = 512          # processes and threads (TensorFlow starts dozens of threads)
     max_output_bytes: int = 20 << 20  # everything the notebook prints; more stops the submission
+    max_notebook_bytes: int = 32 << 20  # the notebook file, which the grader's own process reads whole
     network: bool = False
     user: str | None = "nobody"   # used only when the grader runs as root
     cpus: float | None = None     # CPU time per second of wall time (None: no limit)

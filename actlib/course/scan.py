@@ -6,7 +6,10 @@ code cells as text, parses them (:mod:`ast`, after IPython's own rewriting of ma
 runs them. It flags:
 
 * **the grader's internals**: importing or reaching into ``actlib.exercises`` or
-  ``actlib.course`` (where the self-checks and the observations live);
+  ``actlib.course`` (where the self-checks and the observations live), a check's module
+  (``inspect.getmodule``, ``inspect.getmembers``), the registry ``_REGISTRY``, or an underscore
+  name on an ``actlib`` object (a check runs in the kernel too, to record what the grader
+  replays: code that replaces the kernel's copy of it can forge that record);
 * **patching**: assigning to, or deleting, an attribute of an imported module (``np.mean = ...``,
   ``actlib.check = ...``), ``setattr``/``delattr`` on one, or writing ``sys.modules``;
 * **introspection that reaches other code's state**: walking frames (``sys._getframe``,
@@ -15,24 +18,40 @@ runs them. It flags:
   or a module's internals (``__dict__``, ``__globals__``, ``__code__``, ``__closure__``,
   ``__subclasses__``, ``__builtins__``);
 * **code built at run time**: ``exec``, ``eval``, ``compile``, ``__import__`` or
-  ``importlib.import_module`` with a computed name, and ``getattr``/``setattr``/``delattr`` with a
-  computed attribute name;
+  ``importlib.import_module`` with a computed name, ``getattr``/``setattr``/``delattr`` with a
+  computed attribute name, and IPython's shell methods that run a string as code or change how
+  later cells are read (``get_ipython().run_cell``, ``input_transformers_post``, a magic
+  registered by the notebook);
+* **code it cannot read**: a magic that runs a shell command, another program or a file
+  (``!cmd``, ``%%bash``, ``%run``, ``%load``, ``%pip``), or a magic it does not know; the code
+  of the magics that run Python (``%%time``, ``%timeit``, ``%%capture``, ``%prun``, ``%debug``,
+  ``%config``, a ``%%writefile`` of a ``.py`` file, and the ``{expression}`` IPython evaluates in
+  a magic's line) is read as the cell's own code (:data:`PYTHON_MAGICS`);
 * **a give-away**: a reference to an ``actlib`` function that *is* an exercise's answer (each
-  exercise declares them: ``@exercise(..., giveaways=("actlib.derivative",))``), in the student's
-  own code before that exercise's self-check (binding it to another name first is a reference
-  too).
+  exercise declares them: ``@exercise(..., giveaways=("actlib.derivative",))``) anywhere in the
+  student's own code: binding it to another name (``f = actlib.derivative``), importing it
+  (``from actlib import derivative as f``) or importing everything from its module
+  (``from actlib import *``) is a reference too.
 
 The Python files in the submission's folder (a ``helpers.py`` the notebook may import) are read
-the same way (:func:`scan_files`): what they do counts for every exercise of the notebook.
+the same way (:func:`scan_files`): what they do counts for every exercise of the notebook. The
+grader scans the notebook as it read it and the files in the kernel's scratch copy, before the
+kernel starts. A line of the book's own chapter is trusted outside an answer cell only
+(:func:`book_sources`, :func:`answer_cell`).
 
 A flag is a finding for the instructor, with the cell and line that caused it; the grader
 reports the exercise as ``flagged`` (never as a pass), with the check's own verdict beside it.
+The scan matches names: it is a net for the plain spellings, not a proof that code is harmless.
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
 import functools
+import keyword
+import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,13 +64,72 @@ FRAME_ATTRIBUTES = frozenset({"f_back", "f_globals", "f_locals", "f_builtins", "
 INTERNALS = frozenset({"__dict__", "__globals__", "__code__", "__closure__", "__subclasses__",
                        "__builtins__", "__getattribute__", "__setattr__", "__delattr__"})
 #: Calls (by their dotted name, imports resolved) that walk frames or the garbage collector.
-INTROSPECTION = frozenset({"sys._getframe", "inspect.currentframe", "inspect.stack", "inspect.getouterframes",
+INTROSPECTION = frozenset({"sys._getframe", "sys._current_frames", "sys.settrace", "sys.setprofile",
+                           "threading.settrace", "threading.setprofile", "traceback.walk_stack", "traceback.walk_tb",
+                           "inspect.currentframe", "inspect.stack", "inspect.getouterframes",
                            "inspect.getinnerframes", "inspect.trace", "gc.get_objects", "gc.get_referrers",
                            "gc.get_referents", "ctypes"})
+#: Calls that reach another function's module or an object's members, and through them the
+#: self-checks' own registry (``inspect.getmodule(actlib.check)._REGISTRY``).
+MODULE_INTROSPECTION = frozenset({"inspect.getmodule", "inspect.getmembers", "inspect.getmembers_static",
+                                  "inspect.getclosurevars"})
+#: Names of the self-checks' own state, flagged wherever they appear.
+CHECK_INTERNALS = frozenset({"_REGISTRY"})
+#: The underscore names of ``actlib`` objects that are not internals (any other is flagged).
+PUBLIC_DUNDERS = frozenset({"__version__", "__name__", "__doc__", "__all__", "__file__"})
 #: Builtins that run or build code from a string.
 RUN_TIME_CODE = frozenset({"exec", "eval", "compile"})
+#: The same and ``__import__``: referring to one without calling it (an alias) is flagged.
+CODE_RUNNERS = RUN_TIME_CODE | {"__import__"}
 #: Where the self-checks and the grader live.
 INTERNAL_PACKAGES = ("actlib.exercises", "actlib.course")
+
+# --- IPython ------------------------------------------------------------------------------------
+#: The shell, as the scan names it: ``get_ipython()`` (or a name bound to it).
+SHELL = "get_ipython()"
+#: Attributes of IPython's shell that run a string as code or change how later cells are read
+#: and run: flagged on any object (the names are IPython's own).
+SHELL_RUNNERS = frozenset({"run_cell", "run_cell_async", "run_code", "run_ast_nodes", "run_line_magic",
+                           "run_cell_magic", "safe_execfile", "safe_execfile_ipy", "safe_run_module", "system_raw",
+                           "system_piped", "input_transformers_cleanup", "input_transformers_post",
+                           "input_transformer_manager", "prefilter_manager", "ast_transformers",
+                           "register_magic_function", "register_magics", "define_macro", "find_magic",
+                           "find_line_magic", "find_cell_magic"})
+#: The same, but names too common to flag on anything but the shell itself.
+SHELL_METHODS = frozenset({"ex", "ev", "system", "getoutput", "magic", "autocall", "events"})
+#: IPython's modules for defining magics, macros, autocalled objects and input transformers.
+IPYTHON_HOOKS = ("IPython.core.magic", "IPython.core.magics", "IPython.core.macro", "IPython.core.autocall",
+                 "IPython.core.inputtransformer", "IPython.core.inputtransformer2", "IPython.core.prefilter")
+#: Magics whose argument or body is Python code that IPython runs: the scan reads that code as
+#: the cell's (``%%writefile`` of a ``.py`` file is read as a Python file of the folder).
+PYTHON_MAGICS = frozenset({"time", "timeit", "prun", "debug", "capture", "config", "writefile", "file"})
+#: Magics that run no code of the submission and change nothing of how later cells run.
+HARMLESS_MAGICS = frozenset({
+    "matplotlib", "pylab", "precision", "pprint", "xmode", "colors", "doctest_mode", "who", "who_ls", "whos",
+    "pwd", "cd", "pushd", "popd", "dirs", "dhist", "bookmark", "env", "set_env", "pdoc", "pdef", "psource",
+    "pfile", "pinfo", "pinfo2", "psearch", "pycat", "page", "lsmagic", "magic", "quickref", "history", "hist",
+    "reset", "reset_selective", "xdel", "tb", "pdb", "notebook", "load_ext", "reload_ext", "unload_ext",
+    "autoreload", "aimport", "autosave", "connect_info", "killbgscripts", "gui", "automagic", "autoawait",
+    "logstart", "logon", "logoff", "logstate", "logstop", "store", "subshell", "unalias", "clear", "less",
+    "more", "html", "HTML", "svg", "SVG", "latex", "markdown", "javascript", "js"})
+#: Magics that do not expand ``{expression}`` in their line (their line is Python code).
+NO_VAR_EXPAND = frozenset({"time", "timeit", "prun", "debug"})
+#: How deep magics inside magics are read.
+MAX_DEPTH = 8
+
+
+def _canonical(name: str | None) -> str | None:
+    """``builtins.exec`` is ``exec``; ``importlib.__import__`` is ``__import__``."""
+    if name and name.startswith("builtins."):
+        return name[len("builtins."):]
+    return "__import__" if name == "importlib.__import__" else name
+
+
+def _private_actlib(name: str | None) -> bool:
+    """Whether the dotted ``name`` reaches an underscore attribute of an ``actlib`` object
+    (``actlib.check.__module__``, ``actlib.activations._table``)."""
+    parts = (name or "").split(".")
+    return parts[0] == "actlib" and any(p.startswith("_") and p not in PUBLIC_DUNDERS for p in parts[1:])
 
 
 @dataclass(frozen=True)
@@ -69,46 +147,179 @@ class Flag:
         return f"{self.file if self.file else f'cell {self.cell}'}, line {self.line}: {self.what}"
 
 
-def _python(source: str) -> str:
-    """The cell as Python, IPython's magics (``%time``, ``!ls``) rewritten as IPython does."""
+@functools.cache
+def _line_magics() -> frozenset[str]:
+    """The line magics a kernel knows before the notebook defines any (for IPython's automagic:
+    ``time x = 1`` without the ``%``)."""
+    names = set(PYTHON_MAGICS | HARMLESS_MAGICS)
+    try:
+        import IPython.core.magics as magics
+        from IPython.core.alias import default_aliases
+
+        for name in dir(magics):
+            names |= set(getattr(getattr(magics, name), "magics", {}).get("line", {}))
+        names |= {name for name, _ in default_aliases()}
+        from ipykernel.zmqshell import KernelMagics
+
+        names |= set(KernelMagics.magics["line"])
+    except Exception:  # noqa: BLE001 (no IPython: no magics)
+        pass
+    return frozenset(names)
+
+
+_LINE_SPLIT = re.compile(r"^\s*(%{0,2}[\w.*]*)(.*?)$")  # IPython's split of a line (IPython.core.splitinput)
+
+
+def _automagic(code: str, bound: set[str]) -> str:
+    """A one-line cell as IPython's automagic runs it: ``time x = 1`` is ``%time x = 1`` when
+    ``time`` is a line magic and no name, builtin or keyword shadows it (IPython's prefilter)."""
+    match = _LINE_SPLIT.match(code.strip("\n"))
+    if not match:
+        return code
+    ifun, rest = match.group(1), match.group(2).strip()
+    if ifun not in _line_magics() or ifun in bound or keyword.iskeyword(ifun) or hasattr(builtins, ifun) \
+            or rest[:1] in ("=", ","):
+        return code
+    call = f"get_ipython().run_line_magic({ifun!r}, {rest!r})"
+    try:
+        ast.parse(code)
+    except SyntaxError:
+        return call + "\n"  # not Python: IPython runs it as the magic, or it cannot run at all
+    # Python too: a name the scan does not see bound (a star import, exec) may shadow the magic
+    return code if "*" in bound else f"{call}; {code.strip()}\n"
+
+
+def _python(source: str, bound: set[str] | None = None) -> str:
+    """The cell as Python, IPython's magics (``%time``, ``!ls``, automagic ``time x``) rewritten
+    as IPython does, on the same lines (the blank lines IPython drops at the top are kept).
+    Raises :class:`SyntaxError` if IPython cannot rewrite it (the kernel cannot run it either)."""
     try:
         from IPython.core.inputtransformer2 import TransformerManager
     except ImportError:  # (no IPython: magics stay, and such a cell does not parse)
         return source
-    return TransformerManager().transform_cell(source)
+    try:
+        code = TransformerManager().transform_cell(source)
+    except Exception as err:  # noqa: BLE001 (IPython shows the error and runs nothing)
+        raise SyntaxError(f"IPython cannot read this cell ({type(err).__name__})") from None
+    if len(code.splitlines()) == 1:
+        code = _automagic(code, bound if bound is not None else set())
+    lines = source.splitlines()
+    blank = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    return "\n" * blank + code
+
+
+def _magic_code(name: str, line: str, body: str | None) -> list[tuple[str, int]]:
+    """The Python code that IPython's magic ``name`` runs, as IPython parses its line: pieces of
+    (code, 0 if it starts on the magic's line, 1 if on the next). Raises if IPython would refuse
+    the line."""
+    from IPython.core import magic_arguments
+    from IPython.core.magic import Magics
+    from IPython.core.magics import ExecutionMagics
+
+    class _Options:  # what Magics.parse_options reads of a Magics instance
+        options_table: dict = {}
+
+    pieces: list[tuple[str, int]] = []
+    if name == "time":
+        pieces.append((" ".join(magic_arguments.parse_argstring(ExecutionMagics.time, line, partial=True)[1]), 0))
+    elif name == "timeit":  # the line is the statement, or with a body the setup
+        pieces.append((Magics.parse_options(_Options(), line, "n:r:tcp:qov:", posix=False, strict=False,
+                                            preserve_non_opts=True)[1], 0))
+    elif name == "prun":
+        code = Magics.parse_options(_Options(), line, "D:l:rs:T:q", list_all=True, posix=False)[1]
+        return [(code + ("\n" + body if body is not None else ""), 0)]
+    elif name == "debug":
+        args, extra = magic_arguments.parse_argstring(ExecutionMagics.debug, line, partial=True)
+        if not (args.breakpoint or body is not None):
+            return [(line, 0)]
+        return [(" ".join(extra) + ("\n" + body if body is not None else ""), 0)]
+    elif name == "config" and line.strip():
+        pieces.append(("cfg." + line, 0))  # IPython runs exec("cfg." + line)
+    if body is not None:
+        pieces.append((body, 1))
+    return pieces
+
+
+def _fields(text: str) -> list[str]:
+    """The ``{expression}`` and ``$name`` fields that IPython evaluates in a magic's line or a
+    shell command before it runs it (``InteractiveShell.var_expand``)."""
+    try:
+        from IPython.utils.text import DollarFormatter
+    except ImportError:
+        return []
+    found = []
+    try:
+        for _, field, spec, _ in DollarFormatter().parse(text):
+            if field is not None:
+                found.append(field + (f":{spec}" if spec else ""))
+    except Exception:  # noqa: BLE001 (IPython then leaves the line as it is, having evaluated the fields before)
+        pass
+    return found
 
 
 class _Scanner(ast.NodeVisitor):
     """Collects flags in one cell; ``aliases`` maps a name bound by an import to its dotted
-    origin, carried over from the cells before (``import numpy as np`` -> ``np: numpy``)."""
+    origin, carried over from the cells before (``import numpy as np`` -> ``np: numpy``);
+    ``bound`` holds the names the cells bind (``"*"`` after a star import), for automagic.
+    ``offset``: the cell's line of the parsed code's line 1, minus 1 (code inside a magic)."""
 
-    def __init__(self, cell: int, aliases: dict[str, str], modules: set[str]):
+    def __init__(self, cell: int, aliases: dict[str, str], modules: set[str], bound: set[str] | None = None,
+                 offset: int = 0, depth: int = 0):
         self.cell, self.aliases, self.modules = cell, aliases, modules
+        self.bound = bound if bound is not None else set()
+        self.offset, self.depth = offset, depth
         self.flags: list[Flag] = []
         self.names: list[tuple[str, int]] = []  # every dotted name referenced, with its line
+        self.called: set[int] = set()  # id() of the nodes called (exec(...) is a call, exec alone an alias)
+
+    def line(self, node: ast.AST) -> int:
+        return self.offset + getattr(node, "lineno", 1)
 
     def flag(self, node: ast.AST, what: str) -> None:
-        self.flags.append(Flag(self.cell, getattr(node, "lineno", 1), what))
+        self.flags.append(Flag(self.cell, self.line(node), what))
 
     def dotted(self, node: ast.AST) -> str | None:
-        """``a.b.c`` with ``a`` resolved through the imports, or None if not a plain name chain."""
+        """``a.b.c`` with ``a`` resolved through the imports (``get_ipython()`` for the shell), or
+        None if not a plain name chain."""
         parts = []
         while isinstance(node, ast.Attribute):
             parts.append(node.attr)
             node = node.value
-        if not isinstance(node, ast.Name):
+        if isinstance(node, ast.Call) and not node.args and not node.keywords \
+                and (self.dotted(node.func) or "").rpartition(".")[2] == "get_ipython":
+            parts.append(SHELL)
+        elif isinstance(node, ast.Name):
+            parts.append(self.aliases.get(node.id, node.id))
+        else:
             return None
-        parts.append(self.aliases.get(node.id, node.id))
         return ".".join(reversed(parts))
 
     def _internal(self, name: str) -> bool:
         return any(name == p or name.startswith(p + ".") for p in INTERNAL_PACKAGES)
 
+    def visit_code(self, tree: ast.AST) -> None:
+        """Visit a parsed cell (or magic's code), then note the names it binds."""
+        self.visit(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                self.bound.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                self.bound.add(node.name)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                self.bound.update(a.asname or a.name.split(".")[0] for a in node.names)
+
     # --- imports -----------------------------------------------------------------------------
+    def _hook(self, node: ast.AST, name: str) -> None:
+        if any(name == p or name.startswith(p + ".") for p in IPYTHON_HOOKS):
+            self.flag(node, f"uses {name}, which changes how IPython reads or runs later cells")
+
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
             if self._internal(alias.name):
                 self.flag(node, f"imports {alias.name}, the grader's internals")
+            elif _private_actlib(alias.name):
+                self.flag(node, f"imports {alias.name}, a private part of actlib")
+            self._hook(node, alias.name)
             bound = alias.asname or alias.name.split(".")[0]
             self.aliases[bound] = alias.name if alias.asname else alias.name.split(".")[0]
             self.modules.add(bound)
@@ -119,7 +330,18 @@ class _Scanner(ast.NodeVisitor):
             full = f"{base}.{alias.name}" if base else alias.name
             if self._internal(base) or self._internal(full):
                 self.flag(node, f"imports {full}, the grader's internals")
+            elif _private_actlib(full) or alias.name in CHECK_INTERNALS:
+                self.flag(node, f"imports {full}, a private part of actlib")
+            if _canonical(full) in CODE_RUNNERS:
+                self.flag(node, f"imports {full}, which runs code built at run time, under a name of its own")
+            self._hook(node, full)
+            if alias.name == "*":  # binds every public name of the module (its __all__)
+                self.names.append((full, self.line(node)))
+                self.bound.add("*")
+                continue
             self.aliases[alias.asname or alias.name] = full
+            self.modules.add(alias.asname or alias.name)  # (from numpy import random: random.x = ... patches)
+            self.names.append((full, self.line(node)))  # importing a give-away uses it
 
     # --- patching ----------------------------------------------------------------------------
     def _target(self, target: ast.AST, verb: str) -> None:
@@ -138,6 +360,16 @@ class _Scanner(ast.NodeVisitor):
     def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:
             self._target(target, "assigns")
+        if self.dotted(node.value) == SHELL:  # ip = get_ipython()
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    self.aliases[target.id] = SHELL
+        elif isinstance(node.value, ast.Name) and node.value.id in self.modules \
+                and type(sys.modules.get(self.aliases.get(node.value.id, ""))) is type(sys):  # m = np: numpy too
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    self.aliases[target.id] = self.aliases.get(node.value.id, node.value.id)
+                    self.modules.add(target.id)
         self.generic_visit(node)
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
@@ -157,34 +389,62 @@ class _Scanner(ast.NodeVisitor):
     def visit_Attribute(self, node: ast.Attribute) -> None:
         name = self.dotted(node)
         if name:
-            self.names.append((name, node.lineno))
+            self.names.append((name, self.line(node)))
+            parts = name.split(".")
             if name == "sys.modules" or name.startswith("sys.modules."):
                 self.flag(node, "uses sys.modules, the table of imported modules")
             elif self._internal(name):
                 self.flag(node, f"reaches into {name}, the grader's internals")
             elif name in INTROSPECTION:
                 self.flag(node, f"uses {name}, which walks frames or the garbage collector")
+            elif name in MODULE_INTROSPECTION:
+                self.flag(node, f"uses {name}, which reaches another function's module or members (the "
+                                "self-checks' registry among them)")
+            elif _private_actlib(name):
+                self.flag(node, f"reads {name}, a private part of actlib")
+            elif _canonical(name) in CODE_RUNNERS and id(node) not in self.called:
+                self.flag(node, f"refers to {name} without calling it: under another name it runs code built "
+                                "at run time")
+            elif set(parts) & SHELL_RUNNERS or (parts[0] == SHELL and len(parts) > 1 and parts[1] in SHELL_METHODS):
+                self.flag(node, f"uses {name}, which runs code the scan cannot read or changes how later "
+                                "cells run")
+            self._hook(node, name)
+        if node.attr in CHECK_INTERNALS:
+            self.flag(node, f"reads .{node.attr}, the self-checks' registry")
         if node.attr in FRAME_ATTRIBUTES:
             self.flag(node, f"reads .{node.attr}, a frame's or a traceback's internals")
         elif node.attr in INTERNALS:
             self.flag(node, f"reads .{node.attr}, the internals of a function, class or module")
+        elif not name and node.attr in SHELL_RUNNERS:
+            self.flag(node, f"uses .{node.attr}, which runs code the scan cannot read or changes how later cells run")
         if not name:
             self.generic_visit(node)
 
     def visit_Name(self, node: ast.Name) -> None:
         name = self.aliases.get(node.id, node.id)
-        self.names.append((name, node.lineno))
+        self.names.append((name, self.line(node)))
+        loaded = isinstance(node.ctx, ast.Load)
         if name in INTERNALS:
             self.flag(node, f"uses {name}, the internals of a module")
-        elif name in INTROSPECTION or self._internal(name):
+        elif name in INTROSPECTION or name in MODULE_INTROSPECTION or self._internal(name):
             self.flag(node, f"uses {name}")
+        elif node.id in CHECK_INTERNALS or _private_actlib(name):
+            self.flag(node, f"uses {name}, a private part of actlib")
+        elif loaded and _canonical(name) in CODE_RUNNERS and id(node) not in self.called:
+            self.flag(node, f"refers to {name} without calling it: under another name it runs code built at "
+                            "run time")
+        else:
+            self._hook(node, name)
 
     def visit_Call(self, node: ast.Call) -> None:
         func = self.dotted(node.func)
+        if func and func.startswith(SHELL + ".") and self._shell_call(node, func[len(SHELL) + 1:]):
+            return  # a magic or a shell command, read as what it runs
+        self.called.add(id(node.func))
         computed = node.args and not isinstance(node.args[0], ast.Constant)
-        if func in RUN_TIME_CODE:
+        if _canonical(func) in RUN_TIME_CODE:
             self.flag(node, f"calls {func}(), which runs code built at run time")
-        elif func in ("__import__", "importlib.import_module") and computed:
+        elif _canonical(func) in ("__import__", "importlib.import_module") and computed:
             self.flag(node, f"calls {func}() with a computed module name")
         elif func in ("getattr", "setattr", "delattr", "hasattr") and len(node.args) >= 2 \
                 and not isinstance(node.args[1], ast.Constant):
@@ -193,15 +453,114 @@ class _Scanner(ast.NodeVisitor):
                 and node.args[0].id in self.modules:
             self.flag(node, f"calls {func}() on the imported module {self.dotted(node.args[0])}")
         if func in ("getattr", "hasattr") and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) \
-                and isinstance(node.args[1].value, str):  # getattr(actlib, "derivative") is actlib.derivative
-            base = self.dotted(node.args[0])
-            if base:
-                self.names.append((f"{base}.{node.args[1].value}", node.lineno))
+                and isinstance(node.args[1].value, str):  # getattr(print, "__globals__") is print.__globals__
+            self.visit_Attribute(ast.copy_location(ast.Attribute(node.args[0], node.args[1].value, ast.Load()), node))
         self.generic_visit(node)
 
     def visit_Constant(self, node: ast.Constant) -> None:
         if isinstance(node.value, str) and any(p in node.value for p in INTERNAL_PACKAGES):
             self.flag(node, "names the grader's internals in a string")
+
+    # --- IPython's magics and shell commands ----------------------------------------------------
+    def _shell_call(self, node: ast.Call, method: str) -> bool:
+        """Read ``get_ipython().run_line_magic('time', '...')`` and the like (what IPython makes of
+        ``%time ...``, ``%%time``, ``!cmd``) as what they run; False if it is not one of those."""
+        args = node.args
+        if node.keywords or not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args):
+            return False  # a computed magic or command: visit_Attribute flags the method
+        values = [a.value for a in args]
+        if method == "run_line_magic" and len(values) == 2:
+            self._magic(node, values[0], values[1], None)
+        elif method == "run_cell_magic" and len(values) == 3:
+            self._magic(node, *values)
+        elif method in ("system", "getoutput") and len(values) == 1:
+            for field in _fields(values[0]):
+                self._nested(field, self.line(node))
+            command = values[0] if len(values[0]) <= 60 else values[0][:60] + "..."
+            self.flag(node, f"runs the shell command !{command}, which the scan cannot read")
+        else:
+            return False
+        return True
+
+    def _magic(self, node: ast.Call, name: str, line: str, body: str | None) -> None:
+        """Read the magic ``%name line`` (``%%name line`` over ``body``) at ``node``."""
+        at = self.line(node)
+        shown = ("%%" if body is not None else "%") + name
+        fields = [] if name in NO_VAR_EXPAND else _fields(line)
+        for field in fields:  # IPython evaluates these in the line first
+            self._nested(field, at)
+        if name in HARMLESS_MAGICS:
+            return
+        if name not in PYTHON_MAGICS:
+            self.flags.append(Flag(self.cell, at, f"uses {shown}, which runs code the scan cannot read "
+                                                  "(a shell command, another program, a file, or a magic it "
+                                                  "does not know)"))
+            return
+        if name in ("writefile", "file"):
+            words = line.split()
+            target = words[-1].strip("'\"") if words else ""
+            suffix = Path(target).suffix
+            if fields or suffix == ".py":  # Python the notebook can import: read as a file of the folder
+                self._nested(body or "", at + 1, fresh=True, file=target or "a file")
+            elif suffix in UNREADABLE_CODE:
+                self.flags.append(Flag(self.cell, at, f"{shown} writes {target}, compiled or packed code, "
+                                                      "which the scan cannot read"))
+            return
+        if name == "config" and fields:
+            self.flags.append(Flag(self.cell, at, f"{shown} runs code built at run time (its line holds "
+                                                  "{...} or $name)"))
+            return
+        if name == "config" and line.partition("=")[0].strip().rpartition(".")[2] in SHELL_RUNNERS | SHELL_METHODS:
+            self.flags.append(Flag(self.cell, at, f"{shown} sets {line.partition('=')[0].strip()}, which changes "
+                                                  "how later cells run"))
+        try:
+            pieces = _magic_code(name, line, body)
+        except Exception:  # noqa: BLE001 (IPython's own parsers: a line IPython may refuse, or read otherwise)
+            self.flags.append(Flag(self.cell, at, f"uses {shown} with a line the scan cannot read"))
+            return
+        for code, below in pieces:
+            self._nested(code, at + below)
+
+    def _nested(self, code: str, first: int, fresh: bool = False, file: str | None = None) -> None:
+        """Scan ``code`` (a magic's code, which IPython reads as a cell) as this cell's code from
+        its line ``first``; ``fresh``: a module of its own (a file ``%%writefile`` writes)."""
+        if not code.strip():
+            return
+        if self.depth >= MAX_DEPTH:
+            self.flags.append(Flag(self.cell, first, f"magics nested deeper than the scan reads ({MAX_DEPTH})"))
+            return
+        try:
+            tree = ast.parse(_python(code, self.bound))
+        except SyntaxError:
+            if file:  # (an import of it would fail, but what cannot be read cannot be vouched for)
+                self.flags.append(Flag(self.cell, first, f"writes {file}, which the scan cannot parse"))
+            return  # the magic's code cannot run either
+        except (RecursionError, MemoryError, ValueError) as err:
+            self.flags.append(Flag(self.cell, first, f"cannot be read by the scan ({type(err).__name__})"))
+            return
+        child = _Scanner(self.cell, {} if fresh else self.aliases, set() if fresh else self.modules,
+                         set() if fresh else self.bound, offset=first - 1, depth=self.depth + 1)
+        child.visit_code(tree)
+        self.flags += child.flags
+        self.names += child.names
+
+
+def _giveaway_uses(names: list[tuple[str, int]], wanted: set[str]) -> list[tuple[int, str]]:
+    """(line, what) for each use among ``names`` of a give-away in ``wanted``; ``module.*`` (a
+    star import) uses each give-away that the module exports."""
+    uses = []
+    for name, line in names:
+        if name in wanted:
+            uses.append((line, f"uses {name}, which computes this exercise's answer"))
+        elif name.endswith(".*"):
+            module = name[:-2]
+            exported = getattr(sys.modules.get(module), "__all__", None)
+            hits = sorted(w for w in wanted if w.rpartition(".")[0] == module
+                          and (exported is None or w.rpartition(".")[2] in exported))
+            if hits:
+                uses.append((line, f"imports everything from {module} (from {module} import *), "
+                                   f"{', '.join(hits)} included, which computes this exercise's answer"))
+    return uses
 
 
 def _regions(nb, labels) -> dict[str, range]:
@@ -216,20 +575,87 @@ def normalised(source: str) -> str:
     return "\n".join(line.rstrip() for line in source.strip("\n").splitlines()).strip()
 
 
+#: What marks the student edition's stub of a solution (:mod:`actlib.course.student`).
+STUB_MARK = "# YOUR CODE HERE"
+
+
+class BookCode(frozenset):
+    """The book's trusted code for one chapter (:func:`book_sources`): a set of whole code cells
+    and of the lines that are trusted outside an answer cell, with ``answer_lines`` (the lines
+    trusted inside one: those the student edition keeps around its stubs) and ``answer_names``
+    (the names the chapter's self-checks read: a cell that binds one is an answer cell)."""
+
+    answer_lines: frozenset[str]
+    answer_names: frozenset[str]
+
+    def __new__(cls, trusted=(), answer_lines=(), answer_names=()):
+        code = super().__new__(cls, trusted)
+        code.answer_lines, code.answer_names = frozenset(answer_lines), frozenset(answer_names)
+        return code
+
+
+def _lines(source: str) -> set[str]:
+    return {line.strip() for line in normalised(source).splitlines() if line.strip()}
+
+
 @functools.lru_cache(maxsize=64)
-def _book_sources(book_dir: str, chapter: str | None) -> frozenset[str]:
-    paths = [p for p in nbs.chapter_notebooks(book_dir) if chapter is None or p.stem == chapter]
-    cells = [normalised(cell.source) for path in paths for cell in nbs.read(path).cells if cell.cell_type == "code"]
-    return frozenset(cells) | frozenset(line.strip() for cell in cells for line in cell.splitlines())
+def _book_sources(book_dir: str, chapter: str | None) -> BookCode:
+    from .student import stub_solution
+
+    cells, lines, answer_lines, names = set(), set(), set(), set()
+    for path in nbs.chapter_notebooks(book_dir):
+        if chapter is not None and path.stem != chapter:
+            continue
+        book = nbs.read(path)
+        checks: dict[str, list[str]] = {}
+        for cell in book.cells:
+            if nbs.is_self_check(cell):
+                for label in nbs.check_labels(cell.source):
+                    checks[label] = nbs.answer_names(cell.source, label)
+                    names.update(checks[label])
+        owner = {i: ex.label for ex in nbs.notebook_exercises(book) for i in ex.solution_cells}
+        for i, cell in enumerate(book.cells):
+            if cell.cell_type != "code":
+                continue
+            cells.add(normalised(cell.source))
+            if STUB_MARK in cell.source:  # a stub (the student edition's chapters): what an answer cell keeps
+                answer_lines |= _lines(cell.source)
+            elif nbs.is_solution(cell):  # the book's solution: its stub, as the student edition writes it
+                label = owner.get(i, "this exercise")
+                stub = stub_solution(cell.source, label, checks.get(label, []))
+                cells.add(normalised(stub))
+                answer_lines |= _lines(stub)
+            else:
+                lines |= _lines(cell.source)
+    return BookCode(cells | lines, answer_lines, names)
 
 
-def book_sources(book_dir, chapter: str | None = None) -> frozenset[str]:
+def book_sources(book_dir, chapter: str | None = None) -> BookCode:
     """The code cells of the book's chapter ``chapter`` (a notebook's stem; None: every chapter)
-    in ``book_dir``, and each of their lines: a submission's cell that is one of them, word for
-    word, is the book's and is not flagged (its imports still count), nor is a line that is one
-    of the book's (the code the student edition keeps around a stub). Only the submission's own
-    chapter counts: a line copied from another chapter is the student's."""
-    return _book_sources(str(Path(book_dir).resolve()), chapter) if book_dir else frozenset()
+    in ``book_dir``, as the book and its student edition have them, and each of their lines: a
+    submission's cell that is one of them, word for word, is the book's and is not flagged (its
+    imports still count). A line that is one of the book's is not flagged either, but only
+    outside an answer cell; inside one (:func:`answer_cell`) only the lines that the student
+    edition keeps around a stub count as the book's, so that a line of the chapter copied into an
+    answer is the student's. Only the submission's own chapter counts: a line copied from another
+    chapter is the student's."""
+    return _book_sources(str(Path(book_dir).resolve()), chapter) if book_dir else BookCode()
+
+
+def answer_cell(cell, tree: ast.AST, answer_names: frozenset[str]) -> bool:
+    """Whether a submitted code cell is one where the student writes an answer: a solution cell
+    (its tag or marker), a stub of the student edition, or any cell that binds a name a self-check
+    of its chapter reads (``def softplus_derivative``, ``bounded_below = ...``), tags or not."""
+    if nbs.is_solution(cell) or STUB_MARK in cell.source:
+        return True
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id in answer_names:
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name in answer_names:
+            return True
+        if isinstance(node, ast.alias) and (node.asname or node.name.split(".")[0]) in answer_names:
+            return True
+    return False
 
 
 def registered_giveaways() -> dict[str, tuple[str, ...]]:
@@ -241,11 +667,12 @@ def registered_giveaways() -> dict[str, tuple[str, ...]]:
 
 #: Files of a submission's folder the scan cannot read but Python can import or run.
 UNREADABLE_CODE = (".pyc", ".pyo", ".so", ".pyd", ".zip", ".egg", ".whl", ".pth")
-#: Names that a file or folder beside the notebook must not take: Python would import it in
-#: place of the grader's actlib, the libraries its checks use, or Python's start-up hooks.
+#: Names that a file or folder beside the notebook (or a module or package anywhere in its folder)
+#: must not take: Python would import it in place of the grader's actlib, the libraries its checks
+#: use, or Python's start-up hooks.
 SHADOWED = frozenset({"actlib", "numpy", "scipy", "torch", "keras", "tensorflow", "matplotlib", "myst_nb",
                       "IPython", "ipykernel", "sitecustomize", "usercustomize", "sys", "builtins", "json"})
-#: The largest Python file the scan reads (bytes).
+#: The largest Python file, and the largest code cell, the scan reads (bytes).
 MAX_FILE_BYTES = 1 << 20
 
 
@@ -259,11 +686,13 @@ def scan_files(folder, giveaways: dict[str, tuple[str, ...]] | None = None, limi
     folder = Path(folder)
     found = sorted(p for p in folder.rglob("*") if ".ipynb_checkpoints" not in p.parts)
     for path in found:
-        top = path.relative_to(folder).parts[0]
-        if path.parent == folder and (top.split(".")[0] in SHADOWED or top in SHADOWED):
-            flags.append(Flag(-1, 1, f"takes the place of the module {top.split('.')[0]!r} in the kernel "
-                                     "(the notebook's folder comes first on Python's path)",
-                              file=path.relative_to(folder).as_posix()))
+        module = path.name.split(".")[0]
+        if module in SHADOWED and (path.parent == folder or path.suffix in (".py", *UNREADABLE_CODE)
+                                   or (path.is_dir() and not path.is_symlink() and (path / "__init__.py").exists())):
+            # (below the top, a module or package only: os.chdir, %cd or sys.path can put its folder first)
+            flags.append(Flag(-1, 1, f"takes the place of the module {module!r} in the kernel where its folder "
+                                     "comes first on Python's path (the notebook's folder does; os.chdir, %cd or "
+                                     "sys.path can make another)", file=path.relative_to(folder).as_posix()))
         if path.suffix in UNREADABLE_CODE:
             flags.append(Flag(-1, 1, "compiled or packed code, which the scan cannot read",
                               file=path.relative_to(folder).as_posix()))
@@ -281,9 +710,7 @@ def scan_files(folder, giveaways: dict[str, tuple[str, ...]] | None = None, limi
             continue
         flags += [Flag(-1, f.line, f.what, file=name) for f in scanner.flags]
         for label, names in giveaways.items():
-            for used, line in scanner.names:
-                if used in names:
-                    flags.append(Flag(-1, line, f"uses {used}, which computes this exercise's answer", label, name))
+            flags += [Flag(-1, line, what, label, name) for line, what in _giveaway_uses(scanner.names, set(names))]
     if len(files) > limit:
         flags.append(Flag(-1, 1, f"{len(files)} Python files: only the first {limit} were read", file="."))
     return flags
@@ -293,13 +720,18 @@ def scan(nb, giveaways: dict[str, tuple[str, ...]] | None = None,
          trusted: frozenset[str] = frozenset()) -> list[Flag]:
     """The flags of a submitted notebook (an ``nbformat`` notebook); ``giveaways`` maps an
     exercise label to the dotted names of the ``actlib`` functions that are its answer, and
-    ``trusted`` holds the book's own code cells (:func:`book_sources`), which are not flagged.
+    ``trusted`` holds the book's own code cells and lines (:func:`book_sources`), which are not
+    flagged (a line of the book inside an answer cell is, unless it is one of a stub's).
 
-    A code cell that does not parse is flagged too: what cannot be read cannot be vouched for.
+    A code cell larger than :data:`MAX_FILE_BYTES`, or too deeply nested for :mod:`ast`, is
+    flagged: what cannot be read cannot be vouched for. A cell that does not parse (nor does
+    its IPython rewriting) is not: it cannot run either (the kernel reports a ``SyntaxError``
+    and goes on with the next cell).
     """
     giveaways = giveaways or {}
     aliases: dict[str, str] = {}
     modules: set[str] = set()
+    bound: set[str] = set()
     flags: list[Flag] = []
     names_by_cell: dict[int, list[tuple[str, int]]] = {}
     for i, cell in enumerate(nb.cells):
@@ -309,27 +741,27 @@ def scan(nb, giveaways: dict[str, tuple[str, ...]] | None = None,
             flags.append(Flag(i, 1, "is larger than the scan reads (1 MB)"))
             continue
         try:
-            tree = ast.parse(_python(cell.source))
-            scanner = _Scanner(i, aliases, modules)
-            scanner.visit(tree)
-        except SyntaxError:  # (it cannot run either: the kernel stops at it)
+            tree = ast.parse(_python(cell.source, bound))
+            scanner = _Scanner(i, aliases, modules, bound)
+            scanner.visit_code(tree)
+        except SyntaxError:  # (it cannot run either: the kernel reports the error and goes on)
             continue
         except (RecursionError, MemoryError, ValueError) as err:  # (a 600-term sum nests too deep for ast)
             flags.append(Flag(i, 1, f"cannot be read by the scan ({type(err).__name__})"))
             continue
         if normalised(cell.source) in trusted:
             continue  # the book's own cell: its imports count, nothing else
-        book_lines = {n for n, line in enumerate(_python(cell.source).splitlines(), start=1)
-                      if line.strip() in trusted}  # the book's code kept around a stub
+        # the book's code kept around a stub (in an answer cell), or in a cell the student changed
+        book = getattr(trusted, "answer_lines", frozenset()) \
+            if answer_cell(cell, tree, getattr(trusted, "answer_names", frozenset())) else trusted
+        book_lines = {n for n, line in enumerate(cell.source.splitlines(), start=1) if line.strip() in book}
         flags += [f for f in scanner.flags if f.line not in book_lines]
         names_by_cell[i] = [(name, line) for name, line in scanner.names if line not in book_lines]
     regions = _regions(nb, giveaways)
     for label, region in regions.items():
         wanted = set(giveaways[label])
         for i in region:
-            for name, line in names_by_cell.get(i, []):
-                if name in wanted:
-                    flags.append(Flag(i, line, f"uses {name}, which computes this exercise's answer", label))
+            flags += [Flag(i, line, what, label) for line, what in _giveaway_uses(names_by_cell.get(i, []), wanted)]
     seen, unique = set(), []
     for flag in sorted(set(flags), key=lambda f: (f.cell, f.line, f.what)):
         if (flag.cell, flag.what, flag.label) not in seen:  # once a cell for the same finding

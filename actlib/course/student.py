@@ -100,6 +100,57 @@ def stub_solution(source: str, label: str, answer: list[str] = ()) -> str:
     return "\n".join(out)
 
 
+# --- glued numbers: pasted into the student's markdown ------------------------------------------
+# Jupyter does not render myst-nb's glue roles: a student would read "{glue:text}`and_updates`"
+# where the book prints 10. The student edition pastes each value as the book shows it, with
+# myst-nb's own extraction (extract_glue_data_cell) and formatting (format_plain_text).
+
+GLUE_ROLE = re.compile(r"\{glue(?::(text|md))?\}`([^`]+)`")
+
+
+def glue_values(nb) -> dict[str, dict]:
+    """The glued outputs of ``nb``: key -> its mime bundle (``{"text/plain": ..., ...}``)."""
+    from myst_nb.ext.glue import extract_glue_data_cell
+
+    values = {}
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            for key, output in extract_glue_data_cell(copy.deepcopy(cell)):
+                values[key] = dict(output["data"])
+    return values
+
+
+def paste_glue(source: str, values: dict[str, dict], other=None) -> str:
+    """``source`` with each ``{glue:text}`` / ``{glue:md}`` / ``{glue}`` role replaced by the value
+    the book prints. ``other(notebook_name)`` gives another notebook's values, for a key written
+    ``notebook.ipynb::key`` (without ``other``, such a role stays as it is). A role whose key is
+    unknown raises ``KeyError`` with its name.
+
+    >>> paste_glue("{glue:text}`n:,` images, {glue:text}`p:.1%`", {"n": {"text/plain": "60000"},
+    ...                                                          "p": {"text/plain": "0.9731"}})
+    '60,000 images, 97.3%'
+    """
+    from myst_nb.core.variables import format_plain_text
+
+    def paste(match):  # (the key and format are split as myst-nb's roles split them)
+        kind, text = match.group(1) or "any", match.group(2)
+        key, fmt = text, ""
+        if kind in ("text", "md"):
+            parts = text.rsplit(":", 1)
+            key, fmt = (parts[0], parts[1]) if len(parts) == 2 else (parts[0], "s" if kind == "text" else "")
+        doc, _, name = key.rpartition("::")
+        if doc and other is None:
+            return match.group(0)  # (another notebook's number, and no way to read it: as it is)
+        bundle = (other(doc) if doc else values).get(name)
+        if bundle is None:
+            raise KeyError(f"glue key {key!r}: not in the glued values (execute the notebook)")
+        if kind == "md" or (kind == "any" and "text/markdown" in bundle):
+            return str(bundle["text/markdown"]).strip()
+        return format_plain_text(bundle["text/plain"], fmt)
+
+    return GLUE_ROLE.sub(paste, source)
+
+
 # --- markdown: drop solution prose, make exercises readable in Jupyter ----------------------
 
 def strip_markdown(source: str, inside: bool = False, *, keep_exercises: bool = False) -> tuple[str, bool]:
@@ -145,14 +196,24 @@ def strip_markdown(source: str, inside: bool = False, *, keep_exercises: bool = 
     return "\n".join(out).strip("\n"), inside
 
 
-def student_notebook(nb, *, banner: bool | str = True, for_html: bool = False):
+def student_notebook(nb, *, banner: bool | str = True, for_html: bool = False, chapters=None):
     """The student edition of a chapter notebook (a new notebook; ``nb`` is not changed).
 
     ``banner``: True for the student edition's banner, a string for another one (the course
     edition's), False for none. ``for_html``: the course edition, which Jupyter Book builds into
     HTML: the exercises stay MyST directives, and every cell but the solutions' stubs and the
     self-checks (whose "Correct (...)" outputs can hold the answer) keeps its stored output; else
-    the exercises become plain markdown and every output is cleared."""
+    the exercises become plain markdown, every glued number is pasted into the text
+    (:func:`paste_glue`; ``chapters``, the folder of the other notebooks, for a number glued
+    from another page) and every output is cleared."""
+    values = {} if for_html else glue_values(nb)
+    others: dict[str, dict] = {}
+
+    def other(name):
+        if name not in others:
+            others[name] = glue_values(nbs.read(Path(chapters) / name))
+        return others[name]
+
     nb = copy.deepcopy(nb)
     checks = {}
     for cell in nb.cells:
@@ -168,6 +229,8 @@ def student_notebook(nb, *, banner: bool | str = True, for_html: bool = False):
         if cell.cell_type == "markdown":
             source, inside_after = strip_markdown(cell.source, inside, keep_exercises=for_html)
             inside = inside_after
+            if not for_html:  # (the course edition is built by Jupyter Book, which pastes them)
+                source = paste_glue(source, values, other if chapters is not None else None)
             if source.strip():
                 cell.source = source
                 cells.append(cell)
@@ -309,7 +372,7 @@ def build(chapters_dir="chapters", out="_build/student", *, root=None) -> Path:
     table, assets = [], set()
     for path in sources:
         book = nbs.read(path)
-        student = student_notebook(book)
+        student = student_notebook(book, chapters=chapters_dir)
         nbformat.write(student, str(out / "chapters" / path.name))
         table.append((path.name, _title(book, path.stem), [e.label for e in nbs.notebook_exercises(book)],
                       _needs(book)))

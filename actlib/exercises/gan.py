@@ -119,7 +119,7 @@ def _seed_params(answer):
 def _buggy_discriminator():
     """Chapter 7's discriminator with nn.LeakyReLU(True) in every block, in evaluation mode, and images.
 
-    Built from a fixed seed, with PyTorch's default weight scale (DCGAN's N(0, 0.02) makes
+    Built from a fixed seed, with PyTorch's default weight scale (DCGAN's N(0, 0.02^2) makes
     untrained logits tiny) and BatchNorm statistics and scales moved off their initial values,
     so that the same network, far from trivially affine, is rebuilt wherever the check runs.
     """

@@ -65,8 +65,8 @@ def _separable(answer):
     expected = {"AND", "OR", "NAND", "NOR"}
     extra, missing = names - expected, expected - names
     if extra:
-        raise IncorrectAnswer(f"{sorted(extra)}: no single line separates its 0s from its 1s; the 1s sit "
-                              "on one diagonal of the unit square, the 0s on the other")
+        raise IncorrectAnswer(f"{sorted(extra)}: for these, no single line separates the 0s from the 1s; "
+                              "the 1s sit on one diagonal of the unit square, the 0s on the other")
     if missing:
         hint = ("Each of AND, OR, NAND and NOR has one corner whose value differs from the other three, "
                 "and one line cuts that corner off")

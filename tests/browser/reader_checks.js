@@ -325,6 +325,17 @@
       return out;
     },
 
+    // Every static figure opens larger in the page: its image is inside the link that the book's
+    // lightbox script turns into a dialog opener (the interactive figures' stills aside).
+    zoomable() {
+      const root = content();
+      if (!root) return [];
+      return [...root.querySelectorAll("figure img")]
+        .filter((img) => !img.closest(".actbook-plotly-card"))
+        .filter((img) => !img.closest("a.actbook-zoomable[aria-haspopup=dialog]"))
+        .map((img) => `a figure that does not open in the page: ${img.getAttribute("src")}`);
+    },
+
     // One search box: exactly one search control shown by the book's frame (outside the search
     // dialog it opens, and outside the content: the search page's own query field is content).
     searchBoxes() {

@@ -130,20 +130,8 @@ def _open_phone_or_desktop(browser, server, path, width):
     return context, page, problems
 
 
-def test_every_figure_opens_in_the_page(browser, server, book):
-    """On every page, every static figure is a link that the book turns into a lightbox opener."""
-    missing = []
-    for path in _pages_with_figures(book):
-        context, page, problems = _open_phone_or_desktop(browser, server, path, 1400)
-        try:
-            plain = page.evaluate("""() => [...document.querySelectorAll('.bd-article figure img')]
-                .filter(img => !img.closest('.actbook-plotly-card'))
-                .filter(img => !img.closest('a.actbook-zoomable[aria-haspopup=dialog]'))
-                .map(img => img.getAttribute('src'))""")
-            missing += [f"{path}: {src}" for src in plain] + [f"{path}: {p}" for p in problems]
-        finally:
-            context.close()
-    assert not missing, "figures that do not open in the page:\n" + "\n".join(missing)
+# (That every static figure opens in the page is checked on every page by test_book.py's
+# test_page_as_read: reader_checks.js `zoomable`.)
 
 
 @pytest.mark.parametrize("width", [1400, 390])
