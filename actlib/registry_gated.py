@@ -31,7 +31,7 @@ RECORDS = [
         range_text="(-inf, inf), half the size",
         used_in="gated convolutional language models (Dauphin et al. 2017)",
         torch="nn.GLU(dim=-1) / F.glu",
-        keras="'glu' / keras.activations.glu(axis=-1)",
+        keras="'glu' / keras.activations.glu(x, axis=-1)",
         initialisation="Xavier (Glorot)",
         gain=None,
         cost="per output, 1 exp, 1 division and 1 multiplication (a sigmoid and a product)",

@@ -88,7 +88,8 @@ def test_self_checks_show_no_stored_verdict(notebook):
 
 def test_ignored_outputs_are_followed_by_an_assertion(notebook):
     """A cell whose output nbval ignores (or a run of such cells) is followed by a code cell,
-    compared by nbval, that asserts."""
+    compared by nbval, that asserts (an `assert`, or an exercise's self-check, which raises when
+    the answer is wrong)."""
     nb = cells(notebook)
     missing = []
     for i, c in enumerate(nb):
@@ -97,7 +98,7 @@ def test_ignored_outputs_are_followed_by_an_assertion(notebook):
         following = next((d for d in nb[i + 1:] if d["cell_type"] == "code"
                           and "nbval-ignore-output" not in tags(d)
                           and not source(d).startswith("# (for the prose)")), None)  # (glue cells)
-        if following is None or "assert" not in source(following):
+        if following is None or not ("assert" in source(following) or "actlib.check(" in source(following)):
             missing.append(i)
     assert not missing, f"cells with ignored output not followed by a code cell that asserts: {missing}"
 

@@ -104,6 +104,21 @@ def test_glued_numbers_are_pasted_into_the_text(path, edition):
     assert not left, f"{path.name}: glue roles left in the student's text: {left[:3]}"
 
 
+def test_boxes_and_print_versions_read_as_jupyter_shows_them():
+    """Review 10 of chapters 1-2: Jupyter shows MyST directives as code blocks. The student
+    edition keeps an {only} block's HTML text without its fence, drops its print version, and
+    quotes a {note}."""
+    source = ("Intro.\n\n````{only} html\nOn the screen.\n````\n\n````{only} latex\nOn paper.\n````\n\n"
+              "```{note}\nMind the gap.\n```\nAfter.")
+    text, _ = student.strip_markdown(source)
+    assert "On the screen." in text and "On paper." not in text and "{only}" not in text
+    assert "> **Note.**" in text and "> Mind the gap." in text and "{note}" not in text
+    kept, _ = student.strip_markdown(source, keep_exercises=True)  # the course edition: as it is
+    assert kept == source
+    stud = student.student_notebook(nbs.read(CHAPTERS / "02_xor.ipynb"))
+    assert not [c for c in stud.cells if c.cell_type == "markdown" and re.search(r"^[`:]{3,}\{", c.source, re.M)]
+
+
 def test_a_glued_number_reads_as_in_the_book():
     book = nbs.read(CHAPTERS / "01_perceptron.ipynb")
     updates = student.glue_values(book)["and_updates"]["text/plain"]

@@ -84,6 +84,70 @@ CODE_RUNNERS = RUN_TIME_CODE | {"__import__"}
 #: Where the self-checks and the grader live.
 INTERNAL_PACKAGES = ("actlib.exercises", "actlib.course")
 
+# --- code the scan cannot read, run from Python -------------------------------------------------
+#: What each kind of run-time loading does, as a flag says it.
+_RUNS_FILE = "runs or imports a file as Python under any name, which the scan cannot read"
+_RUNS_STRING = "runs Python given as a string or a file, which the scan cannot read"
+_RUNS_DATA = "loads data that can run code when loaded (a pickle, say), which the scan cannot read"
+_RUNS_PROGRAM = "starts another program or a shell, which the scan cannot read"
+#: Names (imports resolved) that run code the scan never reads: a file of the folder under any
+#: name (``runpy.run_path("helper.txt")``, a ``SourceFileLoader``), a pickle, another program.
+#: A name ending in "." stands for every name of that module.
+HIDDEN_CODE = {
+    "runpy.": _RUNS_FILE, "importlib.machinery.": _RUNS_FILE, "importlib._bootstrap.": _RUNS_FILE,
+    "importlib._bootstrap_external.": _RUNS_FILE, "importlib.util.spec_from_file_location": _RUNS_FILE,
+    "importlib.util.spec_from_loader": _RUNS_FILE, "importlib.util.module_from_spec": _RUNS_FILE,
+    "imp.": _RUNS_FILE, "zipimport.": _RUNS_FILE, "sys.meta_path": _RUNS_FILE, "sys.path_hooks": _RUNS_FILE,
+    "sys.path_importer_cache": _RUNS_FILE,
+    "code.": _RUNS_STRING, "codeop.": _RUNS_STRING, "doctest.": _RUNS_STRING, "cProfile.run": _RUNS_STRING,
+    "cProfile.runctx": _RUNS_STRING, "profile.run": _RUNS_STRING, "profile.runctx": _RUNS_STRING,
+    "pdb.run": _RUNS_STRING, "pdb.runeval": _RUNS_STRING, "pdb.runctx": _RUNS_STRING,
+    "pickle.load": _RUNS_DATA, "pickle.loads": _RUNS_DATA, "pickle.Unpickler": _RUNS_DATA, "_pickle.": _RUNS_DATA,
+    "dill.load": _RUNS_DATA, "dill.loads": _RUNS_DATA, "dill.Unpickler": _RUNS_DATA, "dill.load_session": _RUNS_DATA,
+    "dill.load_module": _RUNS_DATA, "cloudpickle.load": _RUNS_DATA, "cloudpickle.loads": _RUNS_DATA,
+    "joblib.load": _RUNS_DATA, "marshal.load": _RUNS_DATA, "marshal.loads": _RUNS_DATA, "shelve.": _RUNS_DATA,
+    "pandas.read_pickle": _RUNS_DATA, "torch.package.": _RUNS_DATA, "yaml.unsafe_load": _RUNS_DATA,
+    "yaml.unsafe_load_all": _RUNS_DATA, "yaml.UnsafeLoader": _RUNS_DATA, "yaml.Loader": _RUNS_DATA,
+    "keras.config.enable_unsafe_deserialization": _RUNS_DATA,
+    "subprocess.": _RUNS_PROGRAM, "_posixsubprocess.": _RUNS_PROGRAM, "pty.spawn": _RUNS_PROGRAM,
+    "asyncio.create_subprocess_exec": _RUNS_PROGRAM, "asyncio.create_subprocess_shell": _RUNS_PROGRAM,
+    "asyncio.subprocess.": _RUNS_PROGRAM,
+}
+#: Functions of ``os`` (and ``posix``, ``nt``) that start another program: these names, and
+#: every name beginning with ``exec``, ``spawn`` or ``posix_spawn``.
+_OS_PROGRAMS = ("system", "popen", "startfile")
+#: Attributes that run a loader's module, on any object (``spec.loader.exec_module(m)``).
+HIDDEN_CODE_ATTRIBUTES = frozenset({"exec_module", "load_module"})
+#: Loaders that unpickle unless called with ``weights_only=True`` (``np.load`` and Keras's
+#: ``load_model`` are safe by default: only their keywords below are flagged).
+TORCH_LOADS = frozenset({"torch.load", "torch.serialization.load"})
+#: Keywords that, set to anything but their safe value (a constant), let any call load code.
+UNSAFE_KEYWORDS = {"allow_pickle": False, "weights_only": True, "safe_mode": True}
+#: (loader, position, safe value): the same switch passed positionally.
+UNSAFE_POSITIONS = (("numpy.load", 2, False), ("keras.models.load_model", 3, True),
+                    ("keras.saving.load_model", 3, True), ("tensorflow.keras.models.load_model", 3, True))
+
+
+def hidden_code(name: str | None) -> str | None:
+    """What the dotted ``name`` does if it runs code the scan cannot read (:data:`HIDDEN_CODE`),
+    else None."""
+    if not name:
+        return None
+    module, _, function = name.rpartition(".")
+    if module in ("os", "posix", "nt") and (function in _OS_PROGRAMS or function.startswith(("exec", "spawn",
+                                                                                              "posix_spawn"))):
+        return _RUNS_PROGRAM
+    for key, what in HIDDEN_CODE.items():
+        if name.startswith(key) if key.endswith(".") else name == key:
+            return what
+    return None
+
+
+def hidden_module(module: str) -> bool:
+    """Whether ``from module import *`` brings in a name of :data:`HIDDEN_CODE` (or ``torch.load``)."""
+    return module in ("os", "posix", "nt", "torch") or any(
+        (key[:-1] if key.endswith(".") else key.rpartition(".")[0]) == module for key in HIDDEN_CODE)
+
 # --- IPython ------------------------------------------------------------------------------------
 #: The shell, as the scan names it: ``get_ipython()`` (or a name bound to it).
 SHELL = "get_ipython()"

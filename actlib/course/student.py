@@ -153,6 +153,10 @@ def paste_glue(source: str, values: dict[str, dict], other=None) -> str:
 
 # --- markdown: drop solution prose, make exercises readable in Jupyter ----------------------
 
+#: MyST's admonitions, which Jupyter shows as code blocks: the student edition quotes them.
+ADMONITIONS = {"note", "tip", "hint", "important", "warning", "caution", "attention", "danger",
+               "error", "seealso", "admonition"}
+
 def strip_markdown(source: str, inside: bool = False, *, keep_exercises: bool = False) -> tuple[str, bool]:
     """Remove solution prose from a markdown cell.
 
@@ -160,7 +164,9 @@ def strip_markdown(source: str, inside: bool = False, *, keep_exercises: bool = 
     ``{solution-end}``; ``inside`` says whether a gated solution is open when the cell starts.
     Rewrites ``{exercise}`` blocks as plain markdown (a heading, the self-check label and
     the text), since Jupyter does not render MyST directives, unless ``keep_exercises`` (the
-    course edition, which Jupyter Book renders). Returns the new source and
+    course edition, which Jupyter Book renders); likewise keeps the HTML version of an
+    ``{only}`` block (without its fence) and drops the others, and turns an admonition
+    (``{note}``, ``{warning}``, ...) into a quoted paragraph under its title. Returns the new source and
     whether a gated solution is still open at the end of the cell.
     """
     lines = source.split("\n")
@@ -189,6 +195,15 @@ def strip_markdown(source: str, inside: bool = False, *, keep_exercises: bool = 
             out += ["", body] if body.strip() else []
             i = block.end + 1
         elif name == "exercise-end":
+            i = block.end + 1
+        elif name == "only" and not keep_exercises:  # Jupyter is a screen: the HTML version
+            if block.argument.split() == ["html"]:
+                out += lines[block.body_start:block.end]
+            i = block.end + 1
+        elif name in ADMONITIONS and not keep_exercises:  # a box: a quoted paragraph
+            title = block.argument or name.capitalize()
+            body = [f"> {line}".rstrip() for line in lines[block.body_start:block.end]]
+            out += [f"> **{title}.**", ">", *body] if body else [f"> **{title}.**"]
             i = block.end + 1
         else:
             out.append(lines[i])
