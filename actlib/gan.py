@@ -14,8 +14,8 @@ MNIST on a CPU. This module holds the pieces:
   (:func:`conv_output_size`);
 * :func:`dcgan_init` - DCGAN's initialisation: convolution weights ~ N(0, 0.02^2) (standard
   deviation 0.02), BatchNorm weights ~ N(1, 0.02^2), BatchNorm biases 0;
-* :class:`Generator` and :class:`Discriminator` for 28 x 28 (or zero-padded 32 x 32)
-  single-channel images, whose hidden activations are parameters;
+* :class:`Generator` and :class:`Discriminator` for 28 x 28 (or 32 x 32, padded with two
+  pixels of background, -1) single-channel images, whose hidden activations are parameters;
 * :func:`train_gan` - the usual alternating training with the non-saturating generator
   loss, a tqdm progress bar, and a :class:`GanHistory` of losses, of the discriminator's
   verdicts D(x) and D(G(z)), and of sample snapshots;
@@ -233,9 +233,10 @@ class Generator(nn.Module):
 
     For ``image_size=28`` the side lengths go 1 -> 4 -> 7 -> 14 -> 28; for 32 they go
     1 -> 4 -> 8 -> 16 -> 32. The first block is article 001's seed block (kernel 4,
-    stride 1, padding 0) with ``ngf * 4`` channels (the article's 64 x 64 generator has one
-    more block, hence its ``ngf * 8``). ``activation`` is used after every hidden block,
-    ``output_activation`` (tanh, to match images scaled to [-1, 1]) after the last layer.
+    stride 1, padding 0) with ``ngf * 4`` channels (the 64 x 64 generator of PyTorch's DCGAN
+    tutorial, which the article's lines come from, has one more block, hence its ``ngf * 8``).
+    ``activation`` is used after every hidden block, ``output_activation`` (tanh, to match
+    images scaled to [-1, 1]) after the last layer.
     """
 
     def __init__(self, nz: int = 64, ngf: int = 32, *, image_size: int = 28, channels: int = 1,

@@ -378,7 +378,7 @@ def xor_surface(layers, values: Sequence[float] = tuple(range(-15, 16, 5)), *, r
     figure.update_layout(
         height=600, template="simple_white", font={"size": 13}, margin={"l": 60, "r": 20, "t": 70, "b": 150},
         xaxis={"title": {"text": "x1"}, "constrain": "domain"},
-        yaxis={"title": {"text": "x2"}, "scaleanchor": "x"}, showlegend=False,
+        yaxis={"title": {"text": "x2"}, "scaleanchor": "x", "constrain": "domain"}, showlegend=False,
         updatemenus=[{"name": "Weight or bias", "active": list(parameters).index(start), "x": 0, "xanchor": "left",
                       "y": 1.16,
                       "yanchor": "top", "buttons": [

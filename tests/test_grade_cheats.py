@@ -82,6 +82,20 @@ _BOOK_LINE = """def softplus_derivative(x):
     f, d = actlib.get(name)(x), actlib.derivative(name, x)
     return d
 bounded_below = {'relu'}"""
+# review 12 of the instructors' pages, finding 1: review 11's forgery in a file handed in under
+# another name, run as Python or unpickled from a cell that names nothing the scan knew (each passed, unflagged)
+_FORGERY_FILE = "import actlib\n" + _PATCH_REGISTRY_FORGED + "\n"
+
+
+class _RunsOnLoad:
+    """Pickles as a call of exec on the forgery: unpickling it runs the forgery."""
+
+    def __reduce__(self):
+        import builtins
+
+        return builtins.exec, (_FORGERY_FILE, {})
+
+
 _FAKE_OUTPUTS = [new_output("stream", name="stdout", text="Correct (zoo-softplus-derivative). \n")]
 _FAKE_OUTPUTS_2 = [new_output("stream", name="stdout", text="Correct (zoo-bounded-below). \n")]
 
@@ -120,14 +134,28 @@ def _cheats():
         "book-line-in-answer": _standard(_BOOK_LINE, ""),
         "shell-command": _standard(f"softplus_derivative = {RIGHT_INLINE[0]}\nbounded_below = {RIGHT_INLINE[1]}",
                                    "!echo hello"),
+        "runpy-txt": _standard(WRONG, 'import runpy\nrunpy.run_path("helper.txt")'),
+        "loader-noext": _standard(WRONG, 'from importlib.machinery import SourceFileLoader\n'
+                                         'SourceFileLoader("helper", "helper").load_module()'),
+        "pickle": _standard(WRONG, 'import pickle\nweights = pickle.load(open("weights.pkl", "rb"))'),
     }
 
 
+def _cheat_files():
+    """{cheat: {file name: bytes}}: the files a cheat hands in beside its notebook."""
+    import pickle
+
+    return {"runpy-txt": {"helper.txt": _FORGERY_FILE.encode()}, "loader-noext": {"helper": _FORGERY_FILE.encode()},
+            "pickle": {"weights.pkl": pickle.dumps(_RunsOnLoad())}}
+
+
 def write_submissions(folder: Path) -> list[str]:
-    names = []
+    names, files = [], _cheat_files()
     for name, nb in _cheats().items():
         (folder / name).mkdir(parents=True)
         nbformat.write(nb, str(folder / name / "zoo.ipynb"))
+        for file, data in files.get(name, {}).items():
+            (folder / name / file).write_bytes(data)
         names.append(name)
     return names
 
@@ -217,6 +245,12 @@ def test_cheat_verdicts_say_what_happened(graded):
     assert rows["book-line-in-answer"][:2] == ["flagged", "wrong"]
     assert "cell 1, line 3: uses actlib.derivative" in messages["book-line-in-answer"][0]
     assert "(the check alone: pass" in messages["book-line-in-answer"][0]
+    for cheat, what in (("runpy-txt", "cell 2, line 2: uses runpy.run_path, which runs or imports a file as Python"),
+                        ("loader-noext", "cell 2, line 2: uses importlib.machinery.SourceFileLoader"),
+                        ("pickle", "cell 2, line 2: uses pickle.load, which loads data that can run code")):
+        assert rows[cheat][:2] == ["flagged", "flagged"], (cheat, messages[cheat])
+        assert what in messages[cheat][0], messages[cheat]
+        assert "(the check alone: pass" in messages[cheat][0]  # the forgery in the file works
 
 
 def test_the_scan_reads_the_files_the_kernel_starts_with(tmp_path):

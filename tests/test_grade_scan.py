@@ -399,3 +399,72 @@ def test_a_line_of_the_chapter_inside_an_answer_is_the_students():
     # a plain frozenset of trusted code (no answer names) keeps the old meaning
     assert scan.scan(new_notebook(cells=[new_code_cell(SETUP), new_code_cell(bookline)]), giveaways,
                      frozenset(zoo)) == []
+
+
+# --- review 12 of the instructors' pages ------------------------------------------------------------
+
+@pytest.mark.parametrize("source, line, what", [
+    # a file of the folder run as Python under any name (the reviewer's runpy-txt and loader-noext)
+    ('import runpy\nrunpy.run_path("helper.txt")', 2, "uses runpy.run_path, which runs or imports a file as Python"),
+    ('from runpy import run_module as r\nr("helper")', 2, "uses runpy.run_module, which runs or imports a file"),
+    ('from importlib.machinery import SourceFileLoader\nSourceFileLoader("helper", "helper").load_module()', 2,
+     "uses importlib.machinery.SourceFileLoader, which runs or imports a file"),
+    ('import importlib.util\ns = importlib.util.spec_from_file_location("h", "h.txt")', 2,
+     "uses importlib.util.spec_from_file_location"),
+    ('import importlib.util\nm = importlib.util.module_from_spec(s)', 2, "uses importlib.util.module_from_spec"),
+    ("s.loader.exec_module(m)", 1, "uses .exec_module, which runs or imports a file as Python"),
+    ('loader.load_module("h")', 1, "uses .load_module, which runs or imports a file as Python"),
+    # data that runs code when loaded (the reviewer's pickle)
+    ('import pickle\nw = pickle.load(open("weights.pkl", "rb"))', 2, "uses pickle.load, which loads data that can run"),
+    ("import pickle\nw = pickle.loads(b'')", 2, "uses pickle.loads, which loads data that can run code"),
+    ("from pickle import Unpickler\nw = Unpickler(f).load()", 2, "uses pickle.Unpickler, which loads data"),
+    ("import dill\nw = dill.loads(b'')", 2, "uses dill.loads, which loads data"),
+    ("import joblib\nw = joblib.load('w.joblib')", 2, "uses joblib.load, which loads data"),
+    ("import marshal\nc = marshal.loads(b'')", 2, "uses marshal.loads, which loads data"),
+    ("import shelve\nd = shelve.open('db')", 2, "uses shelve.open, which loads data"),
+    ("import torch\nw = torch.load('w.pt')", 2, "calls torch.load() without weights_only=True, which loads data"),
+    ("import torch\nw = torch.load('w.pt', weights_only=False)", 2, "calls torch.load() without weights_only=True"),
+    ("import torch\nload = torch.load", 2, "refers to torch.load without calling it"),
+    ("w = np.load('w.npy', allow_pickle=True)", 1, "calls numpy.load() with allow_pickle other than False"),
+    ("w = np.load('w.npy', None, True)", 1, "calls numpy.load() with its safety switch passed by position"),
+    ("import keras\nm = keras.models.load_model('m.keras', safe_mode=False)", 2,
+     "calls keras.models.load_model() with safe_mode other than True"),
+    # another program or a shell, started from Python
+    ('import os\nos.system("pip list")', 2, "uses os.system, which starts another program or a shell"),
+    ('import os\nout = os.popen("ls").read()', 2, "uses os.popen, which starts another program"),
+    ('import os\nos.execv("/bin/sh", ["sh"])', 2, "uses os.execv, which starts another program"),
+    ('import os\nos.spawnlp(os.P_WAIT, "ls", "ls")', 2, "uses os.spawnlp, which starts another program"),
+    ('import subprocess\nsubprocess.run(["python", "helper.txt"])', 2, "uses subprocess.run, which starts another"),
+    ('from subprocess import Popen as P\np = P(["ls"])', 2, "uses subprocess.Popen, which starts another program"),
+    ('import pty\npty.spawn("sh")', 2, "uses pty.spawn, which starts another program"),
+    ('__import__("os").system("ls")', 1, "uses os.system, which starts another program"),
+    ('sp = __import__("subprocess")\nsp.run(["ls"])', 2, "uses subprocess.run, which starts another program"),
+    ('from os import *\nsystem("ls")', 1, "imports everything from os, which holds functions that run code"),
+])
+def test_code_run_from_a_file_a_pickle_or_another_program_is_flagged(source, line, what):
+    """Review 12, finding 1: a file handed in under another name and run with runpy or a loader,
+    a pickle whose loading runs code, and a program started from Python went unflagged."""
+    flags = _flags("a = 1", source)
+    assert [(f.cell, f.line, f.label) for f in flags if what in f.what] == [(2, line, None)], flags
+
+
+@pytest.mark.parametrize("source", [
+    "w = np.load('w.npy')",  # allow_pickle=False, NumPy's default
+    "w = np.load('w.npy', allow_pickle=False)",
+    "import torch\nw = torch.load('w.pt', weights_only=True)",
+    "import keras\nm = keras.models.load_model('m.keras')",  # safe mode, Keras's default
+    "import keras\nm = keras.saving.load_model('m.keras', safe_mode=True)",
+    "import importlib.util\nhave = importlib.util.find_spec('torch') is not None",
+    "import os\np = os.path.join('a', 'b')\nnames = os.listdir('.')",
+    "import timeit\nt = timeit.repeat(lambda: np.ones(3), number=5, repeat=5)",
+    "import json\nd = json.loads('{}')",
+])
+def test_safe_loading_is_not_flagged(source):
+    assert _flags("a = 1", source) == []
+
+
+def test_a_helper_file_that_runs_another_program_is_flagged(tmp_path):
+    (tmp_path / "helpers.py").write_text("import subprocess\n\nsubprocess.run(['python', 'helper.txt'])\n")
+    (tmp_path / "loader.py").write_text("from runpy import run_path\n")
+    flags = {(f.file, f.line) for f in scan.scan_files(tmp_path)}
+    assert flags == {("helpers.py", 3), ("loader.py", 1)}

@@ -469,3 +469,16 @@ _SKIP_SLOW = pytest.mark.skip(reason="trains models for minutes: set ACTBOOK_SLO
 def test_student_notebook_in_context(path):
     checked = _execute_in_context(path)
     assert checked == [e.label for e in nbs.notebook_exercises(nbs.read(path))]
+
+
+def test_the_readme_points_to_actlib_alone_chapters_only_when_there_are_some():
+    """Review 12 of the instructors' pages, finding 4: the README sent students to chapters
+    "marked `actlib` alone" when none was."""
+    torch_only = ("b.ipynb", "B", ["b-one"], [("PyTorch", "torch")])
+    plain = ("a.ipynb", "A", ["a-one"], [])
+    without = student.readme([torch_only])
+    assert "`actlib` alone" not in without.split("## Set up")[0]  # no such row in the table
+    assert 'marked "`actlib` alone"' not in without
+    assert "no chapter here runs on it alone" in without
+    with_one = student.readme([plain, torch_only])
+    assert "| `actlib` alone |" in with_one and 'for\nthe chapters marked "`actlib` alone" above' in with_one

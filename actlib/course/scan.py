@@ -26,7 +26,12 @@ runs them. It flags:
   (``!cmd``, ``%%bash``, ``%run``, ``%load``, ``%pip``), or a magic it does not know; the code
   of the magics that run Python (``%%time``, ``%timeit``, ``%%capture``, ``%prun``, ``%debug``,
   ``%config``, a ``%%writefile`` of a ``.py`` file, and the ``{expression}`` IPython evaluates in
-  a magic's line) is read as the cell's own code (:data:`PYTHON_MAGICS`);
+  a magic's line) is read as the cell's own code (:data:`PYTHON_MAGICS`); and, by name, code
+  it cannot read run from Python (:data:`HIDDEN_CODE`): a file run or imported as Python under any
+  name (``runpy.run_path("helper.txt")``, a ``SourceFileLoader``, ``exec_module``), data whose
+  loading can run code (pickle and its relatives, ``torch.load`` without ``weights_only=True``,
+  ``allow_pickle`` or ``safe_mode`` set unsafely), and another program (``os.system``,
+  ``subprocess``, ``pty.spawn``);
 * **a give-away**: a reference to an ``actlib`` function that *is* an exercise's answer (each
   exercise declares them: ``@exercise(..., giveaways=("actlib.derivative",))``) anywhere in the
   student's own code: binding it to another name (``f = actlib.derivative``), importing it
@@ -34,7 +39,8 @@ runs them. It flags:
   (``from actlib import *``) is a reference too.
 
 The Python files in the submission's folder (a ``helpers.py`` the notebook may import) are read
-the same way (:func:`scan_files`): what they do counts for every exercise of the notebook. The
+the same way (:func:`scan_files`): what they do counts for every exercise of the notebook. No
+other file is read: code that runs one is flagged only where it uses a name the scan knows. The
 grader scans the notebook as it read it and the files in the kernel's scratch copy, before the
 kernel starts. A line of the book's own chapter is trusted outside an answer cell only
 (:func:`book_sources`, :func:`answer_cell`).
@@ -86,10 +92,10 @@ INTERNAL_PACKAGES = ("actlib.exercises", "actlib.course")
 
 # --- code the scan cannot read, run from Python -------------------------------------------------
 #: What each kind of run-time loading does, as a flag says it.
-_RUNS_FILE = "runs or imports a file as Python under any name, which the scan cannot read"
-_RUNS_STRING = "runs Python given as a string or a file, which the scan cannot read"
-_RUNS_DATA = "loads data that can run code when loaded (a pickle, say), which the scan cannot read"
-_RUNS_PROGRAM = "starts another program or a shell, which the scan cannot read"
+_RUNS_FILE = "runs or imports a file as Python, under any name: code the scan cannot read"
+_RUNS_STRING = "runs Python given as a string or a file: code the scan cannot read"
+_RUNS_DATA = "loads data that can run code when loaded (a pickle): code the scan cannot read"
+_RUNS_PROGRAM = "starts another program or a shell: code the scan cannot read"
 #: Names (imports resolved) that run code the scan never reads: a file of the folder under any
 #: name (``runpy.run_path("helper.txt")``, a ``SourceFileLoader``), a pickle, another program.
 #: A name ending in "." stands for every name of that module.
@@ -352,11 +358,35 @@ class _Scanner(ast.NodeVisitor):
         if isinstance(node, ast.Call) and not node.args and not node.keywords \
                 and (self.dotted(node.func) or "").rpartition(".")[2] == "get_ipython":
             parts.append(SHELL)
+        elif isinstance(node, ast.Call) and self.imported(node):  # __import__("os").system is os.system
+            parts.append(self.imported(node))
         elif isinstance(node, ast.Name):
             parts.append(self.aliases.get(node.id, node.id))
         else:
             return None
         return ".".join(reversed(parts))
+
+    def imported(self, node: ast.Call) -> str | None:
+        """The module that ``__import__("os")`` or ``importlib.import_module("os")`` returns (a
+        constant name), else None."""
+        if not (node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            return None
+        func, module = _canonical(self.dotted(node.func)), node.args[0].value
+        if func == "importlib.import_module":
+            return module
+        if func == "__import__":  # the top package, unless a fromlist is given
+            return module if len(node.args) >= 4 or any(k.arg == "fromlist" for k in node.keywords) \
+                else module.split(".")[0]
+        return None
+
+    def _hidden(self, node: ast.AST, name: str, verb: str = "uses") -> None:
+        """Flag ``name`` if it runs code the scan cannot read (:data:`HIDDEN_CODE`)."""
+        what = hidden_code(name)
+        if what:
+            self.flag(node, f"{verb} {name}, which {what}")
+        elif name in TORCH_LOADS and verb == "uses" and id(node) not in self.called:  # (f = torch.load)
+            self.flag(node, f"refers to {name} without calling it: unless called with weights_only=True, it "
+                            f"{_RUNS_DATA}")
 
     def _internal(self, name: str) -> bool:
         return any(name == p or name.startswith(p + ".") for p in INTERNAL_PACKAGES)
@@ -400,9 +430,13 @@ class _Scanner(ast.NodeVisitor):
                 self.flag(node, f"imports {full}, which runs code built at run time, under a name of its own")
             self._hook(node, full)
             if alias.name == "*":  # binds every public name of the module (its __all__)
+                if hidden_module(base):
+                    self.flag(node, f"imports everything from {base}, which holds functions that run code the scan "
+                                    "cannot read (a file, a pickle, another program)")
                 self.names.append((full, self.line(node)))
                 self.bound.add("*")
                 continue
+            self._hidden(node, full, "imports")
             self.aliases[alias.asname or alias.name] = full
             self.modules.add(alias.asname or alias.name)  # (from numpy import random: random.x = ... patches)
             self.names.append((full, self.line(node)))  # importing a give-away uses it
@@ -428,6 +462,11 @@ class _Scanner(ast.NodeVisitor):
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     self.aliases[target.id] = SHELL
+        elif isinstance(node.value, ast.Call) and self.imported(node.value):  # m = __import__("os"): os
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    self.aliases[target.id] = self.imported(node.value)
+                    self.modules.add(target.id)
         elif isinstance(node.value, ast.Name) and node.value.id in self.modules \
                 and type(sys.modules.get(self.aliases.get(node.value.id, ""))) is type(sys):  # m = np: numpy too
             for target in node.targets:
@@ -472,7 +511,14 @@ class _Scanner(ast.NodeVisitor):
             elif set(parts) & SHELL_RUNNERS or (parts[0] == SHELL and len(parts) > 1 and parts[1] in SHELL_METHODS):
                 self.flag(node, f"uses {name}, which runs code the scan cannot read or changes how later "
                                 "cells run")
+            else:
+                self._hidden(node, name)
             self._hook(node, name)
+            root = node.value
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if isinstance(root, ast.Call):  # (__import__("os").system: the call's own arguments)
+                self.visit(root)
         if node.attr in CHECK_INTERNALS:
             self.flag(node, f"reads .{node.attr}, the self-checks' registry")
         if node.attr in FRAME_ATTRIBUTES:
@@ -481,6 +527,8 @@ class _Scanner(ast.NodeVisitor):
             self.flag(node, f"reads .{node.attr}, the internals of a function, class or module")
         elif not name and node.attr in SHELL_RUNNERS:
             self.flag(node, f"uses .{node.attr}, which runs code the scan cannot read or changes how later cells run")
+        if node.attr in HIDDEN_CODE_ATTRIBUTES and not hidden_code(name):
+            self.flag(node, f"uses .{node.attr}, which {_RUNS_FILE}")
         if not name:
             self.generic_visit(node)
 
@@ -498,6 +546,8 @@ class _Scanner(ast.NodeVisitor):
             self.flag(node, f"refers to {name} without calling it: under another name it runs code built at "
                             "run time")
         else:
+            if loaded:
+                self._hidden(node, name)
             self._hook(node, name)
 
     def visit_Call(self, node: ast.Call) -> None:
@@ -513,6 +563,7 @@ class _Scanner(ast.NodeVisitor):
         elif func in ("getattr", "setattr", "delattr", "hasattr") and len(node.args) >= 2 \
                 and not isinstance(node.args[1], ast.Constant):
             self.flag(node, f"calls {func}() with a computed attribute name")
+        self._unsafe_load(node, func)
         if func in ("setattr", "delattr") and node.args and isinstance(node.args[0], ast.Name) \
                 and node.args[0].id in self.modules:
             self.flag(node, f"calls {func}() on the imported module {self.dotted(node.args[0])}")
@@ -520,6 +571,30 @@ class _Scanner(ast.NodeVisitor):
                 and isinstance(node.args[1].value, str):  # getattr(print, "__globals__") is print.__globals__
             self.visit_Attribute(ast.copy_location(ast.Attribute(node.args[0], node.args[1].value, ast.Load()), node))
         self.generic_visit(node)
+
+    def _unsafe_load(self, node: ast.Call, func: str | None) -> None:
+        """Flag a loader called so that it can run code: ``torch.load`` without
+        ``weights_only=True``, any call with ``allow_pickle``, ``weights_only`` or ``safe_mode`` set
+        to anything but its safe constant, or the same switch passed positionally."""
+        shown = f"{func}()" if func else "a function"
+        spread = any(k.arg is None for k in node.keywords) or any(isinstance(a, ast.Starred) for a in node.args)
+        if func in TORCH_LOADS:
+            safe = any(k.arg == "weights_only" and isinstance(k.value, ast.Constant) and k.value.value is True
+                       for k in node.keywords)
+            if not safe:
+                self.flag(node, f"calls {shown} without weights_only=True, which {_RUNS_DATA}")
+            return
+        for kw in node.keywords:
+            if kw.arg in UNSAFE_KEYWORDS and not (isinstance(kw.value, ast.Constant)
+                                                  and kw.value.value is UNSAFE_KEYWORDS[kw.arg]):
+                self.flag(node, f"calls {shown} with {kw.arg} other than {UNSAFE_KEYWORDS[kw.arg]}, which {_RUNS_DATA}")
+        for loader, position, safe_value in UNSAFE_POSITIONS:
+            if func != loader:
+                continue
+            if spread or (len(node.args) > position and not (isinstance(node.args[position], ast.Constant)
+                                                             and node.args[position].value is safe_value)):
+                self.flag(node, f"calls {shown} with its safety switch passed by position or unpacked, which "
+                                f"{_RUNS_DATA}")
 
     def visit_Constant(self, node: ast.Constant) -> None:
         if isinstance(node.value, str) and any(p in node.value for p in INTERNAL_PACKAGES):

