@@ -83,7 +83,7 @@ def draw_network(weights, biases=None, *, activations=None, input_names=None, ou
         weights: the matrices :math:`W^{(1)}, \dots, W^{(L)}`, each of shape ``(n_out, n_in)``;
             or a list of layer sizes such as ``[2, 3, 2, 2]`` to draw the shape only.
         biases: the vectors :math:`\mathbf{b}^{(1)}, \dots, \mathbf{b}^{(L)}` (printed under
-            each unit), or None.
+            each unit; inside it when ``orientation="vertical"``), or None.
         activations: one label per layer after the input, printed in its units (for
             example ``["σ", "σ"]``); None leaves the units blank.
         input_names, output_names: labels of the input and output units (default

@@ -234,7 +234,8 @@ class Generator(nn.Module):
     For ``image_size=28`` the side lengths go 1 -> 4 -> 7 -> 14 -> 28; for 32 they go
     1 -> 4 -> 8 -> 16 -> 32. The first block is article 001's seed block (kernel 4,
     stride 1, padding 0) with ``ngf * 4`` channels (the 64 x 64 generator of PyTorch's DCGAN
-    tutorial, which the article's lines come from, has one more block, hence its ``ngf * 8``).
+    tutorial, whose first block is the article's three lines, has one more block, hence its
+    ``ngf * 8``).
     ``activation`` is used after every hidden block, ``output_activation`` (tanh, to match
     images scaled to [-1, 1]) after the last layer.
     """

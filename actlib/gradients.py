@@ -197,9 +197,10 @@ def dead_unit_fraction(model: nn.Sequential, x, *, per_layer: bool = False):
 
     A unit is dead when its activation's derivative is exactly 0 at its
     pre-activation for every sample: then its incoming weights and bias get a zero
-    gradient on the whole data set: gradient descent cannot change them while the unit
-    stays dead, and only a change in the layers below can bring it back (never in the
-    first hidden layer, whose input is the data). For
+    gradient on the whole data set: plain gradient descent cannot change them while the
+    unit stays dead, and then only a change in the layers below can bring it back (never in
+    the first hidden layer, whose input is the data); Adam's momentum can still move them
+    for a while. For
     ReLU that means a pre-activation <= 0 everywhere; Leaky ReLU's derivative is never
     0, so its units cannot die. The derivative is taken by autograd through the
     model's own activation modules. Returns one float over all hidden units, or one

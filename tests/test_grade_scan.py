@@ -311,7 +311,11 @@ def test_ordinary_magics_are_not_flagged(source):
 def test_automagic_stays_python_for_a_name_the_notebook_binds():
     assert _flags("history = {'loss': [1.0]}", "history") == []  # a variable, not %history
     assert _flags("run = 3", "run") == []
-    assert _flags("from numpy import *", "load('x.npy')") == []  # numpy.load, not %load
+    # after a star import, `load(...)` may be numpy.load or %load: IPython decides when the cell
+    # runs, so the scan reads both and flags the magic (review 14 of the instructors' pages)
+    assert [f.what for f in _flags("from numpy import *", "load('x.npy')")] == [
+        "uses %load, which runs code the scan cannot read (a shell command, another program, a file, or a magic "
+        "it does not know)"]
     assert [f.what for f in _flags("load('x.npy')")] == [
         "uses %load, which runs code the scan cannot read (a shell command, another program, a file, or a magic "
         "it does not know)"]
@@ -468,3 +472,23 @@ def test_a_helper_file_that_runs_another_program_is_flagged(tmp_path):
     (tmp_path / "loader.py").write_text("from runpy import run_path\n")
     flags = {(f.file, f.line) for f in scan.scan_files(tmp_path)}
     assert flags == {("helpers.py", 3), ("loader.py", 1)}
+
+
+# --- review 13 of the instructors' pages ------------------------------------------------------------
+
+@pytest.mark.parametrize("binding", ["time = 1\ndel time", "def f():\n    time = 1\n    return time"])
+def test_a_one_line_magic_that_is_not_python_is_read_whatever_the_names(binding):
+    """Review 13, finding 1: `time exec(forgery)` after a cell that binds `time` (then deletes it,
+    or binds it inside a function) is not Python, so the scan skipped it, while IPython ran it as
+    %time exec(forgery). A one-line cell that does not parse is read as the magic it names."""
+    flags = _flags(binding, "forgery = 'x = 1'", "time exec(forgery)")
+    assert any("exec" in f.what for f in flags), flags
+
+
+@pytest.mark.parametrize("binding", ["who = 1\ndel who", "def f():\n    who = 1\n    return who",
+                                     "from math import *"])
+def test_a_python_line_that_automagic_may_run_is_read_both_ways(binding):
+    """Review 14, finding 1: `who  # {exec(forgery)}` is Python (a name and a comment), but IPython
+    runs it as %who, evaluating the {...}, when no name `who` exists at that moment."""
+    flags = _flags(binding, "forgery = 'x = 1'", "who  # {exec(forgery)}")
+    assert any("exec" in f.what for f in flags), flags

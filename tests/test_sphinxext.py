@@ -109,5 +109,21 @@ def test_exercise_table_uses_the_books_numbers_and_titles():
     assert len(rows) == sum(len(nbs.exercise_labels(nbs.read(p))) for p in CHAPTERS)
 
 
+def test_exercise_table_follows_the_reading_order():
+    """Screenshot pass B: the table listed a chapter's second page first (05_deep_networks before
+    05_gradients, by name) and its exercises out of order. Pages follow the table of contents;
+    a chapter's pages are separated; exercises follow their pages and their order there."""
+    toc = ["chapters/05_gradients", "chapters/05_deep_networks", "chapters/07_gan",
+           "chapters/07_dcgan_training"]
+    env = SimpleNamespace(srcdir=str(ROOT), found_docs=set(toc) | {"intro"},
+                          toctree_includes={"intro": toc}, config=SimpleNamespace(root_doc="intro"))
+    table = sphinxext.exercise_table_markdown(env)
+    assert "{doc}`/chapters/05_gradients` · {doc}`/chapters/05_deep_networks`" in table
+    assert "{doc}`/chapters/07_gan` · {doc}`/chapters/07_dcgan_training`" in table
+    expected = [label for doc in toc for label in nbs.exercise_labels(nbs.read(ROOT / f"{doc}.ipynb"))]
+    rows = [line.split("`")[-2] for line in table.split("\n") if line.startswith("| {numref}")]
+    assert rows == expected
+
+
 def test_table_cell_escapes_the_column_separator():
     assert sphinxext._table_cell("a | b\nc") == "a \\| b c"

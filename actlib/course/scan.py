@@ -53,7 +53,6 @@ The scan matches names: it is a net for the plain spellings, not a proof that co
 from __future__ import annotations
 
 import ast
-import builtins
 import functools
 import keyword
 import re
@@ -241,22 +240,31 @@ _LINE_SPLIT = re.compile(r"^\s*(%{0,2}[\w.*]*)(.*?)$")  # IPython's split of a l
 
 
 def _automagic(code: str, bound: set[str]) -> str:
-    """A one-line cell as IPython's automagic runs it: ``time x = 1`` is ``%time x = 1`` when
-    ``time`` is a line magic and no name, builtin or keyword shadows it (IPython's prefilter)."""
+    """A one-line cell as IPython's automagic may run it: ``time x = 1`` is ``%time x = 1`` when
+    ``time`` is a line magic and, when the cell runs, no name shadows it (IPython's prefilter).
+    The scan cannot know that in advance, so it reads both the magic and, where the line is
+    Python, the Python (``bound`` is kept for the callers; an assignment ``time = 1`` is Python
+    only)."""
     match = _LINE_SPLIT.match(code.strip("\n"))
     if not match:
         return code
     ifun, rest = match.group(1), match.group(2).strip()
-    if ifun not in _line_magics() or ifun in bound or keyword.iskeyword(ifun) or hasattr(builtins, ifun) \
-            or rest[:1] in ("=", ","):
+    if ifun not in _line_magics() or keyword.iskeyword(ifun) or rest[:1] in ("=", ","):
         return code
     call = f"get_ipython().run_line_magic({ifun!r}, {rest!r})"
     try:
         ast.parse(code)
     except SyntaxError:
-        return call + "\n"  # not Python: IPython runs it as the magic, or it cannot run at all
-    # Python too: a name the scan does not see bound (a star import, exec) may shadow the magic
-    return code if "*" in bound else f"{call}; {code.strip()}\n"
+        # not Python: IPython runs it as the magic, or it cannot run at all. Whether a name
+        # shadows the magic is decided when the cell runs (a name bound earlier may be deleted
+        # again, or be local to a function), so it is read as the magic whatever the names.
+        return call + "\n"
+    if not rest and (ifun in bound or ifun in dir(__builtins__)):
+        return code  # a bare name the notebook binds (`run`): as a magic it would read nothing
+
+    # Python too: whether a name shadows the magic is decided when the cell runs (review 14: a
+    # name deleted again, a function's local, a star import), so both readings are scanned
+    return f"{call}; {code.strip()}\n"
 
 
 def _python(source: str, bound: set[str] | None = None) -> str:

@@ -128,11 +128,30 @@ def exercise_titles(nb) -> dict[str, str]:
     return titles
 
 
+def _reading_order(env) -> list[str]:
+    """The book's pages in the order of its table of contents (depth first from the root page),
+    then any page no toctree lists, in name order."""
+    def visit(doc):
+        if doc in order:
+            return
+        order.append(doc)
+        for child in includes.get(doc, []):
+            visit(child)
+
+    includes = getattr(env, "toctree_includes", {})
+    root = getattr(getattr(env, "config", None), "root_doc", "index")
+    order: list[str] = []
+    visit(root)
+    return [d for d in order if d in env.found_docs] + sorted(set(env.found_docs) - set(order))
+
+
 def _book_notebooks(env) -> list[tuple[str, dict[str, str]]]:
-    """(docname, {exercise label: title}) for every notebook page of the book, in name order."""
+    """(docname, {exercise label: title}) for every notebook page of the book, in reading order."""
     srcdir = Path(env.srcdir)
     out = []
-    for doc in sorted(env.found_docs):
+    for doc in _reading_order(env):
+        if doc not in env.found_docs:
+            continue
         path = srcdir / f"{doc}.ipynb"
         if path.is_file():
             out.append((doc, exercise_titles(nbs.read(path))))
@@ -160,9 +179,16 @@ def exercise_table_markdown(env) -> str:
     chapters = list(dict.fromkeys(e.chapter for e in sorted(
         registered, key=lambda e: ([d for d, _ in book].index(page_of[e.label]) if e.label in page_of else len(book)))))
 
+    pages = [d for d, _ in book]
+    position = {label: (pages.index(doc), list(titles).index(label)) for doc, titles in book for label in titles}
+
+    def in_reading_order(exercises):
+        return sorted(exercises, key=lambda e: position.get(e.label, (len(pages), 0)))
+
     def chapter_cell(chapter):
         docs = {page_of[e.label] for e in registered if e.chapter == chapter and e.label in page_of}
-        return " ".join(f"{{doc}}`/{d}`" for d in sorted(docs)) or f"`{chapter}` (not in the book yet)"
+        cell = " · ".join(f"{{doc}}`/{d}`" for d in sorted(docs, key=pages.index))
+        return cell or f"`{chapter}` (not in the book yet)"
 
     lines = ["| chapter | exercises | easy | medium | hard |", "|---|---|---|---|---|"]
     for chapter in chapters:
@@ -176,7 +202,7 @@ def exercise_table_markdown(env) -> str:
     for chapter in chapters:
         lines += ["", f"**{chapter_cell(chapter)}**", "", "| exercise | difficulty | self-check label |",
                   "|---|---|---|"]
-        for e in (e for e in registered if e.chapter == chapter):
+        for e in in_reading_order(e for e in registered if e.chapter == chapter):
             if e.label in page_of:
                 name = f"{{numref}}`Exercise %s <{e.label}>`: {_table_cell(title_of[e.label])}"
             else:
