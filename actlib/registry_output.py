@@ -89,7 +89,8 @@ RECORDS = [
         derivative=None,
         jvp=d_vector.sparsemax_jvp,
         formula=r"\max(x_i - \tau(\mathbf{x}), 0), \; \textstyle\sum_i \max(x_i - \tau, 0) = 1",
-        derivative_formula=r"\delta_{ij} - 1/|S| \;(i, j \in S, \text{ the support}), \; 0 \text{ otherwise}",
+        derivative_formula=(r"\delta_{ij} - 1/|S| \;(i, j \in S), \; 0 \text{ otherwise}"
+                            r" \;(\text{S: the support, the entries above 0})"),
         output_range=(0.0, 1.0),
         range_text="[0, 1], sums to 1, with exact zeros",
         used_in="sparse attention and classification outputs with exact zeros (Martins & Astudillo 2016)",

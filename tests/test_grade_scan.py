@@ -492,3 +492,13 @@ def test_a_python_line_that_automagic_may_run_is_read_both_ways(binding):
     runs it as %who, evaluating the {...}, when no name `who` exists at that moment."""
     flags = _flags(binding, "forgery = 'x = 1'", "who  # {exec(forgery)}")
     assert any("exec" in f.what for f in flags), flags
+
+
+# --- review 15 of the instructors' pages ------------------------------------------------------------
+
+@pytest.mark.parametrize("magic", ["autocall", "rehashx"])
+def test_a_bare_magic_that_changes_the_kernel_is_flagged_even_after_its_name_was_bound(magic):
+    """Review 15: `autocall` alone, after `autocall = 0; del autocall`, ran as %autocall (which makes
+    IPython rewrite `exec "..."` as `exec("...")`), and the scan read it as a name."""
+    flags = _flags(f"{magic} = 0\ndel {magic}", magic)
+    assert any(f"%{magic}" in f.what for f in flags), flags

@@ -239,6 +239,11 @@ def _line_magics() -> frozenset[str]:
 _LINE_SPLIT = re.compile(r"^\s*(%{0,2}[\w.*]*)(.*?)$")  # IPython's split of a line (IPython.core.splitinput)
 
 
+#: Line magics that change how later cells run even without an argument (review 15: a bare
+#: `autocall` makes IPython rewrite `exec "..."` as `exec("...")`): never read as a bare name.
+_STATEFUL_WITHOUT_ARGUMENT = frozenset({"autocall", "automagic", "rehashx", "doctest_mode", "pdb", "xmode"})
+
+
 def _automagic(code: str, bound: set[str]) -> str:
     """A one-line cell as IPython's automagic may run it: ``time x = 1`` is ``%time x = 1`` when
     ``time`` is a line magic and, when the cell runs, no name shadows it (IPython's prefilter).
@@ -259,7 +264,7 @@ def _automagic(code: str, bound: set[str]) -> str:
         # shadows the magic is decided when the cell runs (a name bound earlier may be deleted
         # again, or be local to a function), so it is read as the magic whatever the names.
         return call + "\n"
-    if not rest and (ifun in bound or ifun in dir(__builtins__)):
+    if not rest and ifun in bound and ifun not in _STATEFUL_WITHOUT_ARGUMENT:
         return code  # a bare name the notebook binds (`run`): as a magic it would read nothing
 
     # Python too: whether a name shadows the magic is decided when the cell runs (review 14: a
