@@ -38,7 +38,8 @@ NBVAL := $(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-wi
 GRADER_TESTS := tests/test_course_grade.py tests/test_grade_cheats.py tests/test_grade_limits.py tests/test_lms.py
 
 .PHONY: help install lab book course-book test test-lane-notebooks test-lane-checks lint unit unit-tests grader-tests notebooks \
-        book-check test-kernels browser-test student clean execute bench ch5-study gan-study pdf pdf-build pdf-test
+        book-check test-kernels browser-test student clean test-lane-books execute bench ch5-study gan-study pdf pdf-build pdf-test \
+        gettext locales book-ja i18n-check
 
 help:
 	@echo "make book   - set up .venv/, execute every chapter and build the HTML book"
@@ -98,7 +99,8 @@ lab: $(LAB_STAMP)
 book: install
 	$(KERNEL_ENV) $(BIN)/python -m tests.execute_parallel --cache _build/.jupyter_cache $(NOTEBOOKS_LONGEST_FIRST)
 	$(KERNEL_ENV) $(BIN)/jupyter-book build . -W -n --keep-going
-	@echo "The book is built: open _build/html/index.html in your browser."
+	@$(MAKE) --no-print-directory book-ja
+	@echo "The book is built: open _build/html/index.html in your browser (the Japanese edition: _build/html/ja/)."
 
 lint: install
 	time $(BIN)/ruff check actlib tests chapters
@@ -173,6 +175,46 @@ pdf-test: install
 	$(MAKE) --no-print-directory pdf-build && \
 	time ACTBOOK_PDF=$(PDF) $(BIN)/pytest tests/test_pdf.py -p no:cacheprovider -o addopts="" -q
 
+# The Japanese edition (actlib/course/i18n.py; CONTRIBUTING.md, "The Japanese edition"): the same
+# notebooks and stored outputs, its text from the catalogues locales/ja/LC_MESSAGES/<page>.po.
+# `make locales` extracts the English messages (Sphinx's gettext builder, into _build/gettext)
+# and merges them into the catalogues with sphinx-intl: a changed English sentence leaves its
+# translation marked fuzzy (out of date), a new one untranslated. `make i18n-check` fails on
+# either, and on a translation that would drop a glued number or a reference.
+GETTEXT_DIR := _build/gettext
+gettext: install
+	rm -rf $(GETTEXT_DIR)/_build
+	mkdir -p $(GETTEXT_DIR)
+	sed 's/execute_notebooks: cache/execute_notebooks: "off"/' _config.yml > $(GETTEXT_DIR)/config-stored-outputs.yml
+	time $(BIN)/jupyter-book build . --builder custom --custom-builder gettext --path-output $(GETTEXT_DIR) \
+	  --config $(GETTEXT_DIR)/config-stored-outputs.yml -W -n --keep-going >$(GETTEXT_DIR)/build.log 2>&1 \
+	  || { tail -40 $(GETTEXT_DIR)/build.log; exit 1; }
+	$(BIN)/pybabel -q extract -F locales/babel.cfg --no-default-keywords -k tr:2 -k N_ -k _ --no-location --no-wrap \
+	  --omit-header --sort-output -o $(GETTEXT_DIR)/_build/gettext/actbook.pot actlib/course _static
+	$(BIN)/python -m actlib.course.catalogues glued-pot chapters -o $(GETTEXT_DIR)/_build/gettext/glued.pot
+	$(BIN)/python -m actlib.course.catalogues toc-pot _toc.yml -o $(GETTEXT_DIR)/_build/gettext/toc.pot
+	$(BIN)/python -m actlib.course.catalogues read-messages $(GETTEXT_DIR)/_build/.doctrees --pot $(GETTEXT_DIR)/_build/gettext
+
+locales: gettext
+	$(BIN)/sphinx-intl update -p $(GETTEXT_DIR)/_build/gettext -d locales -l ja -w 0 --no-obsolete
+
+i18n-check: gettext
+	$(BIN)/python -m actlib.course.catalogues check locales/ja --pot $(GETTEXT_DIR)/_build/gettext
+
+# The Japanese HTML edition, from the stored outputs, into _build/ja/_build/html, then copied to
+# _build/html/ja/, where the English pages' language links point (and back).
+JA_DIR := _build/ja
+book-ja: install
+	mkdir -p $(JA_DIR)
+	$(BIN)/python -m actlib.course.edition ja --out $(JA_DIR)/config.yml
+	time $(BIN)/jupyter-book build . --path-output $(JA_DIR) --config $(JA_DIR)/config.yml --toc $(JA_DIR)/_toc.yml \
+	  -W -n --keep-going \
+	  >$(JA_DIR)/build.log 2>&1 || { tail -40 $(JA_DIR)/build.log; echo "make book-ja: the build failed (log: $(JA_DIR)/build.log)"; exit 1; }
+	rm -rf _build/html/ja
+	mkdir -p _build/html
+	cp -r $(JA_DIR)/_build/html _build/html/ja
+	@echo "The Japanese edition is built: open _build/html/ja/index.html in your browser."
+
 # The student edition: every chapter without its solutions, plus a zip to hand out.
 student: install
 	$(BIN)/python -m actlib.course.student --chapters chapters --out _build/student
@@ -211,7 +253,7 @@ gradescope: install
 # Each lane prints its output when it ends (--output-sync); each phase ends with a line
 # "== <phase>: N s wall, ... CPU".
 test: install
-	@$(MAKE) --no-print-directory -j2 --output-sync=recurse test-lane-notebooks test-lane-checks
+	@$(MAKE) --no-print-directory -j3 --output-sync=recurse test-lane-notebooks test-lane-books test-lane-checks
 	@echo "make test: all checks passed."
 
 test-lane-notebooks: install
@@ -219,12 +261,16 @@ test-lane-notebooks: install
 	@$(MAKE) --no-print-directory test-kernels KERNEL_PLAN=--halves
 	@$(MAKE) --no-print-directory pdf-test
 
+test-lane-books: install
+	@$(MAKE) --no-print-directory book-check
+	@$(MAKE) --no-print-directory book-ja
+	@$(MAKE) --no-print-directory browser-test
+
 test-lane-checks: install
 	@$(MAKE) --no-print-directory lint
-	@$(MAKE) --no-print-directory book-check
+	@$(MAKE) --no-print-directory i18n-check
 	@$(MAKE) --no-print-directory course-book
 	@$(MAKE) --no-print-directory grader-tests
-	@$(MAKE) --no-print-directory browser-test
 	@$(MAKE) --no-print-directory unit-tests
 
 clean:

@@ -21,6 +21,9 @@
 (() => {
   "use strict";
 
+  // The edition's words (a translated edition defines window.actbookText: actlib/course/i18n.py).
+  const _ = (text) => (window.actbookText || {})[text] || text;
+
   const here = (document.currentScript && document.currentScript.src) || document.baseURI;
   const staticUrl = (path) => new URL(path, here).href;
 
@@ -65,11 +68,12 @@
     const title = caption(link);
     const dialog = document.createElement("dialog");
     dialog.className = "actbook-lightbox";
-    dialog.setAttribute("aria-label", title || img.alt || "Figure");
+    dialog.setAttribute("aria-label", title || img.alt || _("Figure"));
     const close = document.createElement("button");
     close.type = "button";
     close.className = "actbook-lightbox-close";
-    close.innerHTML = '<span aria-hidden="true">\u00d7</span> Close';
+    close.innerHTML = '<span aria-hidden="true">\u00d7</span> ';
+    close.append(_("Close"));
     const frame = document.createElement("div");
     frame.className = "actbook-lightbox-frame";
     frame.tabIndex = 0;  // the arrow keys pan a figure larger than the screen
@@ -121,7 +125,7 @@
     const hint = document.createElement("span");
     hint.id = HINT_ID;
     hint.hidden = true;
-    hint.textContent = "Opens the figure larger, in the page.";
+    hint.textContent = _("Opens the figure larger, in the page.");
     document.body.append(hint);
     for (const link of links) {
       link.classList.add("actbook-zoomable");
@@ -200,9 +204,9 @@
     if (opts.name) return opts.name;
     if (kind === "slider") {
       const prefix = ((opts.currentvalue || {}).prefix || "").replace(/[\s=:]+$/, "").trim();
-      return prefix || `Slider ${index + 1}`;
+      return prefix || `${_("Slider")} ${index + 1}`;
     }
-    return kind === "menu" ? "Choose" : "View";
+    return kind === "menu" ? _("Choose") : _("View");
   };
 
   // The native controls of one figure, kept in step with its layout.
@@ -412,7 +416,7 @@
     if (gd.dataset.state) return gd._actbookDrawn;
     gd.dataset.state = "loading";
     const status = gd.querySelector(".actbook-plotly-status");
-    if (status) status.textContent = "Loading the interactive figure\u2026";
+    if (status) status.textContent = _("Loading the interactive figure\u2026");
     showStill(gd);
     gd._actbookDrawn = (async () => {
       try {
@@ -427,7 +431,7 @@
         gd.dataset.state = "drawn";
       } catch (error) {
         gd.dataset.state = "failed";
-        if (status) status.textContent = `The interactive figure could not be drawn (${error.message}).`;
+        if (status) status.textContent = `${_("The interactive figure could not be drawn")} (${error.message}).`;
         console.warn("actbook figure:", error);
       }
     })();

@@ -10,6 +10,21 @@
 (() => {
   "use strict";
 
+  // Sphinx 7.4's Japanese catalogue translates the summary of a search ("Search finished,
+  // found 3 page(s) ...") as an empty string, so a Japanese reader saw no count: the edition's
+  // own translation (window.actbookText, actlib/course/i18n.py) stands in for an empty one.
+  const N_ = (text) => text;  // (marks the string for Babel: locales/babel.cfg)
+  // (when the page has loaded: every deferred script, translations.js among them, has run, and
+  // the search, which starts then too, has not: searchtools.js comes after this file)
+  const SUMMARY = N_("Search finished, found ${resultCount} page(s) matching the search query.");
+  document.addEventListener("DOMContentLoaded", () => {
+    // (doctools.js declares Documentation with const: a global name, not a property of window)
+    const translations = typeof Documentation === "undefined" ? null : Documentation.TRANSLATIONS;
+    if (translations && !translations[SUMMARY] && window.actbookText && window.actbookText[SUMMARY]) {
+      translations[SUMMARY] = window.actbookText[SUMMARY];
+    }
+  });
+
   // Not prose: headings, navigation, code and what it printed, display formulas, tables.
   const NOT_PROSE = [
     "h1", "h2", "h3", "h4", "h5", "h6", "nav", ".toctree-wrapper", ".contents", ".bd-toc",

@@ -276,6 +276,27 @@ def test_the_scan_reads_the_files_the_kernel_starts_with(tmp_path):
     assert all("helper.py, line 1: imports actlib.exercises" in d for d in result.detail.values())
 
 
+
+def test_files_in_the_submission_cannot_replace_the_kernels_own_modules(tmp_path):
+    """Review 18, finding 2: the kernel was started with `python -m ipykernel_launcher` in the
+    submission's folder, so an ipykernel_launcher.py (or a zmq.py, a traitlets.py) handed in there
+    ran in its place. The kernel now starts without that folder in front of Python's path."""
+    from actlib.course import grade, plan
+    from actlib.course.sandbox import Limits
+    from tests.test_course_grade import _two_exercise_book
+
+    folder = tmp_path / "subs" / "launcher"
+    folder.mkdir(parents=True)
+    for module in ("ipykernel_launcher", "traitlets", "zmq"):
+        (folder / f"{module}.py").write_text("print('Correct (zoo-softplus-derivative)')\nraise SystemExit(0)\n")
+    nbformat.write(_standard(WRONG, ""), str(folder / "zoo.ipynb"))
+    book_dir = _two_exercise_book(tmp_path / "book")
+    result = grade.grade_notebook(folder / "zoo.ipynb", plan.book_answers(book_dir), Limits(wall_seconds=120),
+                                  root=tmp_path / "subs", book_dir=book_dir)
+    assert "not run" not in result.status.values(), result.detail  # the kernel started as installed
+    assert all("the check alone: wrong" in d for d in result.detail.values()), result.detail  # it ran, and judged
+    assert all("ipykernel_launcher.py" in d for d in result.detail.values()), result.detail  # and it is flagged
+
 if __name__ == "__main__":  # python tests/test_grade_cheats.py GRADER [options]: GRADER a module name or a .py file
     import importlib
     import importlib.util

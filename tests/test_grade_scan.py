@@ -502,3 +502,47 @@ def test_a_bare_magic_that_changes_the_kernel_is_flagged_even_after_its_name_was
     IPython rewrite `exec "..."` as `exec("...")`), and the scan read it as a name."""
     flags = _flags(f"{magic} = 0\ndel {magic}", magic)
     assert any(f"%{magic}" in f.what for f in flags), flags
+
+
+# --- review 18 of the instructors' pages ------------------------------------------------------------
+
+@pytest.mark.parametrize("line", [
+    'exit exec("x = 41 + 1") or 1',
+    'quit __import__("os").system("true") or 1',
+    'print exec("x = 1")',
+    'actlib.check exec("x = 1")',
+])
+def test_a_line_ipython_may_autocall_is_read_as_the_call(line):
+    """Review 18, finding 1: IPython runs `exit <expr>` as `exit(<expr>)` whatever its autocall
+    setting (and `f x` as `f(x)` when autocall is on); the scan read such a line as not Python."""
+    flags = _flags(line)
+    assert any("exec" in f.what or "os.system" in f.what for f in flags), flags
+
+
+def test_a_line_that_is_no_call_either_is_not_flagged():
+    assert _flags("this is not python at all") == []
+
+
+@pytest.mark.parametrize("source, what", [
+    ("r = np.random\nr.default_rng = None", "assigns r.default_rng"),
+    ("f = actlib.check\nf.__wrapped__ = None", "assigns f.__wrapped__"),
+])
+def test_patching_an_attribute_taken_from_a_module_is_flagged(source, what):
+    """Review 18, finding 6: `r = np.random` then `r.default_rng = None` went unflagged."""
+    flags = _flags("import numpy as np\nimport actlib", source)
+    assert any(what in f.what for f in flags), flags
+
+
+# --- review 19 of the instructors' pages ------------------------------------------------------------
+
+@pytest.mark.parametrize("cells", [
+    ('exit exec("x = 41 + 1") or 1;',),
+    ('globals()["a*b"] = exit', 'a*b exec("x = 1") or 1'),
+    ("who = exit", 'who exec("x = 41 + 1") or 1'),
+    ("matplotlib = quit", 'matplotlib exec("x = 1") or 1'),
+])
+def test_autocalled_lines_with_a_semicolon_a_starred_name_or_a_magics_name_are_read_as_the_call(cells):
+    """Review 19, findings 1 and 2: IPython calls `f x;` as `f(x);`, looks up a name with `*` as it
+    is, and checks for `exit`/`quit` objects before magics; the scan read none of these."""
+    flags = _flags(*cells)
+    assert any("exec" in f.what for f in flags), flags

@@ -7,6 +7,7 @@ import pytest
 
 import actlib
 from actlib import interactive
+from actlib.course import plotly_render
 from actlib.course.plotly_render import PLOTLY_MIME, PlotlyMimeRenderer, figure_html, still_nodes
 
 pytest.importorskip("plotly")
@@ -190,7 +191,8 @@ def test_html_has_a_still_for_readers_without_javascript(tmp_path):
             return "/" + path[0]
 
     raw_open, image, phone, raw_close = still_nodes(Renderer(), spec)
-    assert (raw_open.astext(), raw_close.astext()) == ("<noscript>", "</noscript>")
+    assert raw_open.astext() == "<noscript>"
+    assert raw_close.astext() == f'<p class="actbook-still-note">{plotly_render.STILL_NOTE}</p></noscript>'
     written = tmp_path / image["uri"].lstrip("/")
     # the same drawing as the notebook's still (show() stores still_png(figure) as image/png)
     assert written.read_bytes() == interactive.still_png(figure, spec["layout"]["meta"]["alt"])

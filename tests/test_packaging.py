@@ -45,6 +45,9 @@ NEEDS_EXTRA = {
     "actlib.course.course_edition": {"course"},
     "actlib.course.sphinxext": {"course"},
     "actlib.course.plotly_render": {"course"},
+    "actlib.course.i18n": {"course"},
+    "actlib.course.catalogues": {"course"},
+    "actlib.course.edition": {"course"},
     "actlib.course.phone_render": {"course"},
     "actlib.crosscheck": {"torch", "keras"},
 }

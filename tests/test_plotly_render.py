@@ -148,6 +148,9 @@ def test_setup_moves_the_data_and_copies_plotly(tmp_path):
         def connect(self, event, handler, priority=500):
             self.handlers[event] = handler
 
+        def add_transform(self, transform):
+            self.transform = transform
+
     app = App()
     assert plotly_render.setup(app) == {"parallel_read_safe": True, "parallel_write_safe": True,
                                         "env_version": plotly_render.ENV_VERSION}

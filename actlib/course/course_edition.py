@@ -75,6 +75,8 @@ def write_sources(root: Path, src: Path) -> list[Path]:
     stored, n = re.subn(r"execute_notebooks:\s*\w+", 'execute_notebooks: "off"', config, count=1)
     if n != 1:
         raise ValueError("_config.yml has no execute_notebooks setting to turn off")
+    # (no language button: the course edition has no Japanese twin beside it)
+    stored = re.sub(r"actbook_twin_language:\s*\w+", 'actbook_twin_language: ""', stored, count=1)
     (src / "_config.yml").write_text(stored, encoding="utf-8")
     chapters = src / "chapters"
     chapters.mkdir()

@@ -31,7 +31,7 @@ class Step:
         """The code that observes the answers in the kernel; ``seed``: the hidden probes'."""
         thunks = ", ".join(f"{json.dumps(label)}: lambda: ({expr})" for label, expr in self.observe.items())
         return (f'__import__("actlib.exercises._observe", fromlist=["emit"]).emit({json.dumps(path)}, '
-                f"{{{thunks}}}, {json.dumps(seed)})")
+                f"{{{thunks}}}, {seed!r})")  # (None, or an int: Python, where JSON would write null)
 
 
 def answer_expression(check_source: str, label: str) -> str | None:

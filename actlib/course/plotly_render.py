@@ -38,6 +38,9 @@ import shutil
 from pathlib import Path
 
 from docutils import nodes
+from sphinx.transforms import SphinxTransform
+
+from .i18n import N_, tr
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 MARKER_CLASS = "actbook-plotly"
@@ -149,12 +152,12 @@ def still_nodes(renderer, spec: dict) -> list[nodes.Node]:
     for png, classes in ((desktop, [DESKTOP_CLASS, text_class(meta["min_text_pt"])]),
                          (phone, [PHONE_CLASS, text_class(meta["phone_min_text_pt"])])):
         uri = renderer.write_file([f"{hashlib.sha256(png).hexdigest()}.png"], png, exists_ok=True)
-        image = nodes.image(uri=uri, alt=f"{alt} (A still of the interactive figure: it needs JavaScript.)")
+        image = nodes.image(uri=uri, alt=alt)
         image["classes"] += classes
         images.append(image)
     images[1]["width"], images[1]["height"] = str(meta["phone_width"]), str(meta["phone_height"])
     return [nodes.raw("", "<noscript>", format="html"), *images,
-            nodes.raw("", "</noscript>", format="html")]
+            nodes.raw("", f'<p class="actbook-still-note">{STILL_NOTE}</p></noscript>', format="html")]
 
 
 class PlotlyMimeRenderer:
@@ -214,7 +217,41 @@ def _copy_script(app, exception):
 ENV_VERSION = 2
 
 
+#: The interface strings of :func:`figure_html` and :func:`still_nodes`, in English (marked for
+#: extraction with ``N_``; :class:`TranslateFigures` translates them).
+STILL_NOTE = N_("A still of the interactive figure: it needs JavaScript.")
+_INTERFACE = (N_("Interactive figure: it is drawn when you scroll to it."),
+              N_("Controls of the interactive figure"), N_("Reset the figure"), STILL_NOTE)
+_NAMED = re.compile(r'aria-label="[^"]*" data-spec=')
+
+
+class TranslateFigures(SphinxTransform):
+    """In a translated edition: each interactive figure named by its still's alt text, which
+    Sphinx's Locale transform has just translated, and its controls' words in the edition's
+    language (:func:`actlib.course.i18n.tr`)."""
+
+    default_priority = 21  # after sphinx.transforms.i18n.Locale (20)
+
+    def apply(self, **kwargs) -> None:
+        if (self.config.language or "en") == "en":
+            return
+        words = {english: html.escape(tr(self.app, english)) for english in _INTERFACE}
+        raws = list(self.document.findall(nodes.raw))
+        for raw in raws:
+            text = raw.astext()
+            if MARKER_CLASS not in text and "actbook-still-note" not in text:
+                continue
+            for english, translated in words.items():
+                text = text.replace(english, translated)
+            if MARKER_CLASS in text:
+                still = next(iter(raw.findall(nodes.image, include_self=False, descend=False, siblings=True)), None)
+                if still is not None and still.get("alt"):
+                    text = _NAMED.sub(f'aria-label="{html.escape(still["alt"])}" data-spec=', text, count=1)
+            raw.replace_self(nodes.raw("", text, format="html"))
+
+
 def setup(app):
+    app.add_transform(TranslateFigures)
     app.connect("html-page-context", _move_specs_out_of_the_page)
     app.connect("build-finished", _copy_script)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": ENV_VERSION}

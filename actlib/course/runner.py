@@ -35,6 +35,12 @@ MAX_OBSERVATION_BYTES = 64 << 20
 _KERNEL_ENV = KERNEL_ENV  # the book's framework start-up (actlib.frameworks), for the kernel
 
 
+#: How the grader starts a kernel (``python -P -c KERNEL_START -f <connection file>``): ipykernel's
+#: launcher, with the working directory (the submission's folder) at the end of Python's path.
+KERNEL_START = ("import os, sys; from ipykernel import kernelapp; sys.path.append(os.getcwd()); "
+                "kernelapp.launch_new_instance()")
+
+
 def _actlib_package() -> Path:
     import actlib
 
@@ -134,8 +140,13 @@ class _Kernel:
             env["PYTHONPATH"] = pythonpath
         env["ACTLIB_CACHE_DIR"] = str(cache_dir())  # read-only for the kernel: the MNIST of the book
         env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+        # The kernel starts with Python's path as installed (-P: without the submission's folder, its
+        # working directory, in front), so that a file handed in there (an ipykernel_launcher.py, a
+        # zmq.py ...) cannot take the place of the kernel's own modules (review 18); the folder then
+        # goes at the end of the path, so the notebook still imports its own helper modules, but
+        # none that shadows an installed one (the scan flags those too: scan.SHADOWED).
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection), "--HistoryManager.enabled=False"],
+            [sys.executable, "-P", "-c", KERNEL_START, "-f", str(connection), "--HistoryManager.enabled=False"],
             cwd=box.folder, env=env, preexec_fn=box.preexec, start_new_session=True,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         context = zmq.Context()

@@ -262,14 +262,44 @@ def _automagic(code: str, bound: set[str]) -> str:
     except SyntaxError:
         # not Python: IPython runs it as the magic, or it cannot run at all. Whether a name
         # shadows the magic is decided when the cell runs (a name bound earlier may be deleted
-        # again, or be local to a function), so it is read as the magic whatever the names.
-        return call + "\n"
+        # again, or be local to a function), so it is read as the magic whatever the names; and
+        # as the call IPython makes if the name is bound to `exit` or `quit` (review 19), which
+        # it checks before the magics
+        called = _autocall(code)
+        return f"{call}; {called.strip()}\n" if called != code else call + "\n"
     if not rest and ifun in bound and ifun not in _STATEFUL_WITHOUT_ARGUMENT:
         return code  # a bare name the notebook binds (`run`): as a magic it would read nothing
 
     # Python too: whether a name shadows the magic is decided when the cell runs (review 14: a
     # name deleted again, a function's local, a star import), so both readings are scanned
     return f"{call}; {code.strip()}\n"
+
+
+def _autocall(code: str) -> str:
+    """A one-line cell that is not Python, as IPython may still run it: ``f x`` as ``f(x)``.
+
+    IPython makes that call for an autocallable object whatever its settings (``exit`` and
+    ``quit`` are: review 18 ran ``exit exec("...") or 1``), and for any callable when autocall is
+    on. So such a line is read as that call; if the call does not parse either, the cell cannot
+    run at all."""
+    try:
+        ast.parse(code)
+        return code
+    except SyntaxError:
+        pass
+    match = _LINE_SPLIT.match(code.strip("\n"))
+    if not match:
+        return code
+    ifun, rest = match.group(1), match.group(2).strip()
+    if rest.endswith(";"):  # (IPython calls `f x;` as `f(x);`: the `;` only hides the result)
+        rest = rest[:-1].rstrip()
+    if not ifun or ifun.startswith("%") or keyword.iskeyword(ifun):
+        return code
+    if not all(part.isidentifier() for part in ifun.split(".")):
+        # IPython looks such a name up as it is (`globals()["a*b"] = exit`, review 19): what
+        # matters is the code it is called with
+        ifun = "_autocalled"
+    return f"{ifun}({rest})\n"
 
 
 def _python(source: str, bound: set[str] | None = None) -> str:
@@ -284,8 +314,8 @@ def _python(source: str, bound: set[str] | None = None) -> str:
         code = TransformerManager().transform_cell(source)
     except Exception as err:  # noqa: BLE001 (IPython shows the error and runs nothing)
         raise SyntaxError(f"IPython cannot read this cell ({type(err).__name__})") from None
-    if len(code.splitlines()) == 1:
-        code = _automagic(code, bound if bound is not None else set())
+    if len(code.splitlines()) == 1:  # (IPython's prefilter, automagic and autocall, reads one-line cells only)
+        code = _autocall(_automagic(code, bound if bound is not None else set()))
     lines = source.splitlines()
     blank = next((i for i, line in enumerate(lines) if line.strip()), 0)
     return "\n" * blank + code
@@ -455,6 +485,13 @@ class _Scanner(ast.NodeVisitor):
             self.names.append((full, self.line(node)))  # importing a give-away uses it
 
     # --- patching ----------------------------------------------------------------------------
+    def _from_module(self, node: ast.Attribute) -> bool:
+        """Whether ``node`` (``np.random``, ``actlib.check``) is reached from an imported module."""
+        root = node
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        return isinstance(root, ast.Name) and root.id in self.modules
+
     def _target(self, target: ast.AST, verb: str) -> None:
         if isinstance(target, (ast.Tuple, ast.List)):
             for element in target.elts:
@@ -485,6 +522,11 @@ class _Scanner(ast.NodeVisitor):
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     self.aliases[target.id] = self.aliases.get(node.value.id, node.value.id)
+                    self.modules.add(target.id)
+        elif isinstance(node.value, ast.Attribute) and self._from_module(node.value):
+            # r = np.random, f = actlib.check: patching r or f patches what the module holds (review 18)
+            for target in node.targets:
+                if isinstance(target, ast.Name):
                     self.modules.add(target.id)
         self.generic_visit(node)
 
@@ -823,7 +865,8 @@ UNREADABLE_CODE = (".pyc", ".pyo", ".so", ".pyd", ".zip", ".egg", ".whl", ".pth"
 #: must not take: Python would import it in place of the grader's actlib, the libraries its checks
 #: use, or Python's start-up hooks.
 SHADOWED = frozenset({"actlib", "numpy", "scipy", "torch", "keras", "tensorflow", "matplotlib", "myst_nb",
-                      "IPython", "ipykernel", "sitecustomize", "usercustomize", "sys", "builtins", "json"})
+                      "IPython", "ipykernel", "ipykernel_launcher", "sitecustomize", "usercustomize", "sys",
+                      "builtins", "json"})
 #: The largest Python file, and the largest code cell, the scan reads (bytes).
 MAX_FILE_BYTES = 1 << 20
 
@@ -842,9 +885,10 @@ def scan_files(folder, giveaways: dict[str, tuple[str, ...]] | None = None, limi
         if module in SHADOWED and (path.parent == folder or path.suffix in (".py", *UNREADABLE_CODE)
                                    or (path.is_dir() and not path.is_symlink() and (path / "__init__.py").exists())):
             # (below the top, a module or package only: os.chdir, %cd or sys.path can put its folder first)
-            flags.append(Flag(-1, 1, f"takes the place of the module {module!r} in the kernel where its folder "
-                                     "comes first on Python's path (the notebook's folder does; os.chdir, %cd or "
-                                     "sys.path can make another)", file=path.relative_to(folder).as_posix()))
+            flags.append(Flag(-1, 1, f"takes the place of the module {module!r} where its folder comes before "
+                                     "the installed packages on Python's path (in Jupyter the notebook's folder "
+                                     "does; in the grader's kernel, a folder the notebook puts on sys.path)",
+                              file=path.relative_to(folder).as_posix()))
         if path.suffix in UNREADABLE_CODE:
             flags.append(Flag(-1, 1, "compiled or packed code, which the scan cannot read",
                               file=path.relative_to(folder).as_posix()))

@@ -60,6 +60,7 @@ from sphinx.util.i18n import format_date
 import actlib
 
 from . import notebooks as nbs
+from .i18n import N_, tr, translate
 
 logger = logging.getLogger(__name__)
 _ENV_KEY = "actbook_exercise_table_docs"
@@ -138,8 +139,16 @@ def _reading_order(env) -> list[str]:
         for child in includes.get(doc, []):
             visit(child)
 
-    includes = getattr(env, "toctree_includes", {})
-    root = getattr(getattr(env, "config", None), "root_doc", "index")
+    # From _toc.yml (sphinx-external-toc's site map): known before any page is read, so a page
+    # read first (the instructors' guide, in a fresh build) sees the same order as every other
+    # build; else from the toctrees read so far.
+    site_map = getattr(env, "external_site_map", None)
+    if site_map is not None:
+        includes = {name: site_map[name].child_files() for name in site_map}
+        root = site_map.root.docname
+    else:
+        includes = getattr(env, "toctree_includes", {})
+        root = getattr(getattr(env, "config", None), "root_doc", "index")
     order: list[str] = []
     visit(root)
     return [d for d in order if d in env.found_docs] + sorted(set(env.found_docs) - set(order))
@@ -203,8 +212,10 @@ def exercise_table_markdown(env) -> str:
         lines += ["", f"**{chapter_cell(chapter)}**", "", "| exercise | difficulty | self-check label |",
                   "|---|---|---|"]
         for e in in_reading_order(e for e in registered if e.chapter == chapter):
-            if e.label in page_of:
-                name = f"{{numref}}`Exercise %s <{e.label}>`: {_table_cell(title_of[e.label])}"
+            if e.label in page_of:  # (in a translated edition: its word, and the title as its page has it)
+                app = getattr(env, "app", None)
+                title = translate(app, title_of[e.label], page_of[e.label])
+                name = f"{{numref}}`{tr(app, 'Exercise %s')} <{e.label}>`: {_table_cell(title)}"
             else:
                 name = f"{_table_cell(e.title)} (not in the book yet)"
             lines.append(f"| {name} | {e.difficulty} | `{e.label}` |")
@@ -612,6 +623,10 @@ def pdf_file(app) -> Path:
     return Path(app.srcdir) / app.config.actbook_pdf
 
 
+PDF_LINK_TEXT = N_(" (A4, {size} MB), every chapter with its outputs and figures, the exercises with their "
+                   "solutions, to print or to read offline. Its interactive figures are still images.")
+
+
 class PdfLink(SphinxDirective):
     """``{pdf-link}``: a paragraph that links the book as a PDF, in the HTML book, when ``make
     pdf`` has built it (nothing otherwise, and nothing in the PDF itself). The page is read
@@ -627,11 +642,11 @@ class PdfLink(SphinxDirective):
             return []
         uri = "../" * self.env.docname.count("/") + PDF_NAME
         para = nodes.paragraph(classes=["actbook-pdf-link"])
-        para += nodes.strong(text="The book as a PDF: ")
+        app = self.env.app
+        para += nodes.strong(text=tr(app, "The book as a PDF: "))
         para += nodes.reference("", PDF_NAME, refuri=uri)
-        para += nodes.Text(f" (A4, {pdf.stat().st_size / 1e6:.1f} MB), every chapter with its outputs and "
-                           "figures, the exercises with their solutions, to print or to read offline. "
-                           "Its interactive figures are still images.")
+        size = f"{pdf.stat().st_size / 1e6:.1f}"
+        para += nodes.Text(tr(app, PDF_LINK_TEXT).format(size=size))
         return [para]
 
 
@@ -642,7 +657,7 @@ def _pdf_header_button(app, pagename, templatename, context, doctree):
         return
     buttons.insert(0, {"type": "link", "url": context["pathto"](PDF_NAME, 1), "text": "\u00a0PDF",
                        "icon": "fas fa-book", "label": "book-pdf-button",
-                       "tooltip": "The whole book as a PDF (A4), to print or to read offline"})
+                       "tooltip": tr(app, "The whole book as a PDF (A4), to print or to read offline")})
 
 
 def _copy_pdf(app, exception):

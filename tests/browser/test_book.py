@@ -59,15 +59,25 @@ def book_pages(book: Path) -> list[str]:
                   and not any(part.startswith(".") for part in p.relative_to(book).parts))
 
 
+#: The translated editions, each in a folder of the English site (``make book-ja``).
+EDITIONS = ("ja/",)
+#: Pages of the Japanese edition read as the English ones are (every check of test_page_as_read):
+#: its landing page and the page with the most formulas and tables (the phone's narrow column
+#: with Japanese text, which breaks lines anywhere). test_japanese.py checks the rest of it.
+JAPANESE_PAGES_AS_READ = ("ja/intro.html", "ja/chapters/03_activation_functions.html")
+
+
 def content_pages(book: Path) -> list[str]:
-    """The pages a reader reads (not the redirect index.html, nor the generated genindex)."""
-    return [p for p in book_pages(book) if p not in ("index.html", "genindex.html")]
+    """The English pages a reader reads (not the redirect index.html, nor the generated genindex)."""
+    return [p for p in book_pages(book) if p not in ("index.html", "genindex.html")
+            and not p.startswith(EDITIONS)]
 
 
 def pytest_generate_tests(metafunc):
     if "page_path" in metafunc.fixturenames:
         book = Path(metafunc.config.getoption("--book")).resolve()
-        metafunc.parametrize("page_path", content_pages(book))
+        japanese = [p for p in JAPANESE_PAGES_AS_READ if (book / p).is_file()]
+        metafunc.parametrize("page_path", content_pages(book) + japanese)
     if "width" in metafunc.fixturenames:
         metafunc.parametrize("width", list(WIDTHS))
 
