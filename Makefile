@@ -39,13 +39,14 @@ GRADER_TESTS := tests/test_course_grade.py tests/test_grade_cheats.py tests/test
 
 .PHONY: help install lab book course-book test test-lane-notebooks test-lane-checks lint unit unit-tests grader-tests notebooks \
         book-check test-kernels browser-test student clean test-lane-books execute bench ch5-study gan-study pdf pdf-build pdf-test \
-        gettext locales book-ja i18n-check
+        gettext locales book-ja i18n-check pdf-ja
 
 help:
 	@echo "make book   - set up .venv/, execute every chapter and build the HTML book"
 	@echo "make lab    - set up .venv/ with JupyterLab and open the chapters in it"
 	@echo "make test   - set up .venv/, then nbval on every notebook beside lint, book build, grader, browser and unit tests"
 	@echo "make pdf    - the book as one A4 PDF, _build/pdf/actbook.pdf (needs TeX: it names the Debian packages)"
+	@echo "make book-ja, make pdf-ja - the Japanese edition (HTML in _build/html/ja/, PDF in _build/pdf-ja/)"
 	@echo "make course-book - the HTML book without the solutions, to host during a term, in _build/course/html"
 	@echo "make student - the student edition (solutions removed) in _build/student/, with a zip to hand out"
 	@echo "make gradescope - the Gradescope autograder zip in _build/gradescope/ (CHAPTERS=..., POINTS=...)"
@@ -167,6 +168,21 @@ pdf-build: install
 	cp $(PDF_DIR)/_build/latex/actbook.pdf $(PDF)
 	@echo "The PDF is built: $(PDF) (LaTeX log: $(PDF_DIR)/_build/latex/actbook.log)."
 
+# The Japanese edition's PDF (A4), from the stored outputs and the catalogues, as `make pdf` builds
+# the English one (the overlay locales/ja/book.yml: its file name, and XeTeX's line breaking
+# between Japanese characters), into _build/pdf-ja/actbook-ja.pdf; `make book-ja` then links it.
+PDF_JA_DIR := _build/pdf-ja
+pdf-ja: install
+	@bash _latex/tex-packages.sh
+	rm -rf $(PDF_JA_DIR)/_build
+	mkdir -p $(PDF_JA_DIR)
+	$(BIN)/python -m actlib.course.edition ja --out $(PDF_JA_DIR)/config.yml
+	time $(BIN)/jupyter-book build . --builder pdflatex --path-output $(PDF_JA_DIR) --config $(PDF_JA_DIR)/config.yml \
+	  --toc $(PDF_JA_DIR)/_toc.yml -W -n --keep-going >$(PDF_JA_DIR)/build.log 2>&1 \
+	  || { tail -40 $(PDF_JA_DIR)/build.log; echo "make pdf-ja: the build failed (whole log: $(PDF_JA_DIR)/build.log)"; exit 1; }
+	cp $(PDF_JA_DIR)/_build/latex/actbook-ja.pdf $(PDF_JA_DIR)/actbook-ja.pdf
+	@echo "The Japanese PDF is built: $(PDF_JA_DIR)/actbook-ja.pdf (LaTeX log: $(PDF_JA_DIR)/_build/latex/actbook-ja.log)."
+
 # make test's PDF: built and checked by tests/test_pdf.py; skipped, with the message, where the
 # TeX packages are missing outside CI (as the browser test without Chromium).
 pdf-test: install
@@ -236,20 +252,16 @@ gradescope: install
 	  $(if $(CHAPTERS),--chapters $(CHAPTERS)) $(if $(POINTS),--points $(POINTS)) \
 	  $(if $(GRADER_ARGS),--grader-args "$(GRADER_ARGS)")
 
-# make test runs in two lanes side by side (make -j2):
+# make test runs in three lanes side by side (make -j3):
 # - the notebooks: nbval, two kernels on one thread each (chapter 7 on one, the rest on the other),
-#   the four kernel settings, then the PDF built and checked (pdf-test, 60-65 s of one core): this
-#   lane took 8.2-8.4 min and the other 9.2-9.7 (three runs on 2026-12-06), so the PDF ends about
-#   with it. The HTML, built minutes before in the other lane, links a PDF only if one was there
-#   already (a stale one then, from an earlier `make pdf`; in a fresh clone, none);
-# - everything else, one after another: lint, the book built from the stored outputs, the
-#   grader's tests (which mostly wait on the time limits they test), the browser test, and the
-#   unit tests, which start about when the notebooks end.
-# From a fresh clone the phases one after another took 15.6 min, these two lanes 11.5-12.4 min
-# (this machine's own speed varied by 30 % meanwhile); three lanes did not help (11.8-13 min): on
-# two cores, more heavy jobs at a time slow every job down, chapter 7 most. With uv installing
-# the environment and the GAN and its judge training in the channels-last layout, the two lanes
-# took 8.4-8.7 min (2026-11-24; `make bench BENCH=make` measures it again).
+#   the fast chapters under two of the four kernel settings each, then the PDF built and checked;
+# - the books: the English book built from the stored outputs, the Japanese one, then the browser
+#   test on both (it mostly waits: on the pages, the emulated network, MathJax);
+# - everything else, one after another: lint, the Japanese catalogues checked (i18n-check), the
+#   course edition, the grader's tests (which mostly wait on the time limits they test) and the
+#   unit tests.
+# Two lanes (books and checks in one) took 11.5-13.5 min from a fresh clone before the Japanese
+# edition; on two cores the notebooks lane is the longest, so the waiting lanes go beside it.
 # Each lane prints its output when it ends (--output-sync); each phase ends with a line
 # "== <phase>: N s wall, ... CPU".
 test: install

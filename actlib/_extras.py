@@ -42,6 +42,11 @@ EXTRA_OF = {
     "sphinx": "course",
     "docutils": "course",
     "sphinx_exercise": "course",
+    "myst_nb": "course",
+    "myst_parser": "course",
+    "markdown_it": "course",
+    "babel": "course",
+    "yaml": "course",
 }
 # Frames of the import machinery, between an ``import`` statement and a finder.
 _IMPORT_MACHINERY = {"importlib", "importlib._bootstrap", "importlib._bootstrap_external"}
@@ -59,7 +64,7 @@ def install_hint(package: str) -> str:
     >>> install_hint("numpy")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
         ...
-    ValueError: numpy is not an optional dependency of actlib; the optional ones are: docutils, ...
+    ValueError: numpy is not an optional dependency of actlib; the optional ones are: babel, ...
     """
     try:
         return f"pip install 'actlib[{EXTRA_OF[package]}]'"

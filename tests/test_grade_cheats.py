@@ -287,6 +287,8 @@ def test_files_in_the_submission_cannot_replace_the_kernels_own_modules(tmp_path
 
     folder = tmp_path / "subs" / "launcher"
     folder.mkdir(parents=True)
+    (folder / "actlib").mkdir()  # (review 20: before an editable install's finder, were the folder first)
+    (folder / "actlib" / "__init__.py").write_text("raise SystemExit(0)\n")
     for module in ("ipykernel_launcher", "traitlets", "zmq"):
         (folder / f"{module}.py").write_text("print('Correct (zoo-softplus-derivative)')\nraise SystemExit(0)\n")
     nbformat.write(_standard(WRONG, ""), str(folder / "zoo.ipynb"))

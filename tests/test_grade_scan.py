@@ -546,3 +546,35 @@ def test_autocalled_lines_with_a_semicolon_a_starred_name_or_a_magics_name_are_r
     is, and checks for `exit`/`quit` objects before magics; the scan read none of these."""
     flags = _flags(*cells)
     assert any("exec" in f.what for f in flags), flags
+
+
+# --- review 20 of the instructors' pages ------------------------------------------------------------
+
+@pytest.mark.parametrize("line, what", [
+    ("run -i helper.txt", "%run"),
+    ("pip install requests", "%pip"),
+    ("system echo hi", "%system"),
+])
+def test_a_magic_whose_line_is_no_call_is_still_read_as_the_magic(line, what):
+    """Review 20, finding 1: joining the magic's reading with a call reading that does not parse
+    made the whole cell unreadable, and unflagged."""
+    flags = _flags(line)
+    assert any(what in f.what for f in flags), flags
+
+
+@pytest.mark.parametrize("cells", [
+    ('globals()["True"] = exit', 'True exec("x = 1") or 1'),
+    ('globals()[""] = exit', '(1) for y in [exec("x = 1")]'),
+    ('globals()["not"] = exit', 'not y for y in [exec("x = 1")]'),
+])
+def test_a_keyword_or_an_empty_name_autocalled_is_read_as_the_call(cells):
+    """Review 20, finding 2: IPython looks up the line's first word with no check on the name."""
+    flags = _flags(*cells)
+    assert any("exec" in f.what for f in flags), flags
+
+
+@pytest.mark.parametrize("magic", ["%cd sub", "%store -r m", "%bookmark b", "%dhist"])
+def test_magics_that_read_ipythons_pickled_database_are_flagged(magic):
+    """Review 20, finding 3: %cd, %store and %bookmark unpickle IPython's profile database,
+    which the notebook can write."""
+    assert _flags(magic), magic

@@ -36,6 +36,7 @@ from docutils import nodes
 from myst_nb.ext.glue.roles import PasteMarkdownRole, PasteRoleAny, PasteTextRole
 from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
+from sphinx.util.docutils import SphinxDirective
 
 import actlib
 
@@ -121,7 +122,7 @@ _MARKUP = re.compile(r"[*_`\[\]$<>]")
 INTERFACE_CATALOGUE, GLUED_CATALOGUE = "actbook", "glued"
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=64)
 def catalogue_strings(locale_dir: str, language: str, catalogue: str) -> dict[str, str]:
     """A catalogue's translations (English -> translation), without fuzzy ones."""
     path = Path(locale_dir) / language / "LC_MESSAGES" / f"{catalogue}.po"
@@ -170,8 +171,8 @@ class TranslatableGeneratedText(SphinxTransform):
     """Text that extensions write without a source, which Sphinx neither extracts into a
     catalogue nor translates: an exercise's own title (sphinx-exercise's subtitle:
     ``{exercise} A softmax that cannot overflow``) and a button's label (sphinx-design's
-    ``{button-ref}``). Each gets its page's source, so that both happen (text only: a title or
-    label with inline markup would lose it, and is left as it is)."""
+    ``{button-ref}``), and the cells of a ``{table}`` directive. Each gets its page's source, so
+    that both happen (a title or label with inline markup would lose it, and is left as it is)."""
 
     default_priority = 15  # before sphinx.transforms.i18n.Locale (20)
 
@@ -184,6 +185,11 @@ class TranslatableGeneratedText(SphinxTransform):
             if "sd-btn" in button.get("classes", ()) and len(button.children) == 1 \
                     and isinstance(button.children[0], nodes.inline):
                 self._translatable(button.children[0])
+        for table in self.document.findall(nodes.table):  # (a `{table}` directive's cells: symbols.md)
+            for cell in table.findall(nodes.paragraph):
+                if not cell.source and cell.rawsource and cell.get("translatable", True):
+                    holder = next((n for n in _ancestors(cell) if n.line), None)
+                    cell.source, cell.line = self.document["source"], holder.line if holder is not None else 0
 
     def _translatable(self, node) -> None:
         if node.source or not all(isinstance(child, nodes.Text) for child in node.children):
@@ -220,9 +226,12 @@ def translate_solution_titles(app, doctree, docname) -> None:
         return
     from sphinx_exercise.nodes import solution_node
 
-    titles = {}
+    titles = {}  # (every page's catalogue: the PDF resolves the whole book as one document)
     for locale_dir in app.config.locale_dirs:
-        titles.update(catalogue_strings(str(Path(app.srcdir, locale_dir)), app.config.language, docname))
+        folder = Path(app.srcdir, locale_dir, app.config.language, "LC_MESSAGES")
+        for po in sorted(folder.rglob("*.po")):
+            page = po.relative_to(folder).with_suffix("").as_posix()
+            titles.update(catalogue_strings(str(Path(app.srcdir, locale_dir)), app.config.language, page))
     for solution in doctree.findall(solution_node):
         if not solution.children or not isinstance(solution.children[0], nodes.title):
             continue
@@ -235,6 +244,32 @@ def _ancestors(node):
     while node.parent is not None:
         node = node.parent
         yield node
+
+
+class TermTable(SphinxDirective):
+    """``{term-table}``: the book's terms in English and Japanese (``locales/ja/terms.tsv``, the
+    list the Japanese edition's translation follows), as a two-column table on the glossary
+    page of either edition. The terms are data, not text to translate again."""
+
+    has_content = False
+    TERMS = Path("locales") / "ja" / "terms.tsv"
+
+    def run(self):
+        path = Path(self.env.srcdir) / self.TERMS
+        self.env.note_dependency(str(path))
+        rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()[1:] if line.strip()]
+        table = nodes.table(classes=["actbook-term-table"])
+        group = nodes.tgroup(cols=2)
+        table += group
+        group += [nodes.colspec(colwidth=1), nodes.colspec(colwidth=1)]
+        head, body = nodes.thead(), nodes.tbody()
+        group += [head, body]
+        for section, cells in ((head, ("English", "日本語")), *((body, row[:2]) for row in rows)):
+            row = nodes.row()
+            for cell in cells:
+                row += nodes.entry("", nodes.paragraph(cell, cell, translatable=False))
+            section += row
+        return [table]
 
 
 def twin_url(pagename: str, language: str, other: str) -> str:
@@ -265,6 +300,7 @@ def twin_link(app, pagename, templatename, context, doctree):
 
 def setup(app):
     app.add_config_value("actbook_twin_language", "", "html")
+    app.add_directive("term-table", TermTable)
     app.add_transform(TranslatableGeneratedText)
     app.add_transform(ForgetMessageDocuments)
     for name, role in (("", PasteAny), ("any", PasteAny), ("text", PasteText), ("md", PasteMarkdown)):

@@ -36,8 +36,10 @@ _KERNEL_ENV = KERNEL_ENV  # the book's framework start-up (actlib.frameworks), f
 
 
 #: How the grader starts a kernel (``python -P -c KERNEL_START -f <connection file>``): ipykernel's
-#: launcher, with the working directory (the submission's folder) at the end of Python's path.
-KERNEL_START = ("import os, sys; from ipykernel import kernelapp; sys.path.append(os.getcwd()); "
+#: launcher, with the working directory (the submission's folder) at the end of Python's path,
+#: and the grader's own ``actlib`` imported first (an editable install's finder comes after every
+#: folder of the path, so an ``actlib/`` in the submission's folder would come first: review 20).
+KERNEL_START = ("import os, sys; import actlib; from ipykernel import kernelapp; sys.path.append(os.getcwd()); "
                 "kernelapp.launch_new_instance()")
 
 

@@ -172,14 +172,16 @@ IPYTHON_HOOKS = ("IPython.core.magic", "IPython.core.magics", "IPython.core.macr
 #: Magics whose argument or body is Python code that IPython runs: the scan reads that code as
 #: the cell's (``%%writefile`` of a ``.py`` file is read as a Python file of the folder).
 PYTHON_MAGICS = frozenset({"time", "timeit", "prun", "debug", "capture", "config", "writefile", "file"})
-#: Magics that run no code of the submission and change nothing of how later cells run.
+#: Magics that run no code of the submission and change nothing of how later cells run. Not
+#: %cd, %pushd, %popd, %dirs, %dhist, %bookmark or %store: they read IPython's profile database,
+#: pickled files the notebook can write (review 20).
 HARMLESS_MAGICS = frozenset({
     "matplotlib", "pylab", "precision", "pprint", "xmode", "colors", "doctest_mode", "who", "who_ls", "whos",
-    "pwd", "cd", "pushd", "popd", "dirs", "dhist", "bookmark", "env", "set_env", "pdoc", "pdef", "psource",
+    "pwd", "env", "set_env", "pdoc", "pdef", "psource",
     "pfile", "pinfo", "pinfo2", "psearch", "pycat", "page", "lsmagic", "magic", "quickref", "history", "hist",
     "reset", "reset_selective", "xdel", "tb", "pdb", "notebook", "load_ext", "reload_ext", "unload_ext",
     "autoreload", "aimport", "autosave", "connect_info", "killbgscripts", "gui", "automagic", "autoawait",
-    "logstart", "logon", "logoff", "logstate", "logstop", "store", "subshell", "unalias", "clear", "less",
+    "logstart", "logon", "logoff", "logstate", "logstop", "subshell", "unalias", "clear", "less",
     "more", "html", "HTML", "svg", "SVG", "latex", "markdown", "javascript", "js"})
 #: Magics that do not expand ``{expression}`` in their line (their line is Python code).
 NO_VAR_EXPAND = frozenset({"time", "timeit", "prun", "debug"})
@@ -266,6 +268,10 @@ def _automagic(code: str, bound: set[str]) -> str:
         # as the call IPython makes if the name is bound to `exit` or `quit` (review 19), which
         # it checks before the magics
         called = _autocall(code)
+        try:
+            ast.parse(called)
+        except SyntaxError:  # (no such call: `run -i helper.txt` is the magic only, review 20)
+            return call + "\n"
         return f"{call}; {called.strip()}\n" if called != code else call + "\n"
     if not rest and ifun in bound and ifun not in _STATEFUL_WITHOUT_ARGUMENT:
         return code  # a bare name the notebook binds (`run`): as a magic it would read nothing
@@ -293,10 +299,11 @@ def _autocall(code: str) -> str:
     ifun, rest = match.group(1), match.group(2).strip()
     if rest.endswith(";"):  # (IPython calls `f x;` as `f(x);`: the `;` only hides the result)
         rest = rest[:-1].rstrip()
-    if not ifun or ifun.startswith("%") or keyword.iskeyword(ifun):
+    if ifun.startswith("%"):
         return code
-    if not all(part.isidentifier() for part in ifun.split(".")):
-        # IPython looks such a name up as it is (`globals()["a*b"] = exit`, review 19): what
+    if not ifun or keyword.iskeyword(ifun) or not all(part.isidentifier() for part in ifun.split(".")):
+        # IPython looks such a name up as it is, even an empty one or a keyword
+        # (`globals()["a*b"] = exit`, review 19; `globals()["True"] = exit`, review 20): what
         # matters is the code it is called with
         ifun = "_autocalled"
     return f"{ifun}({rest})\n"
@@ -887,7 +894,7 @@ def scan_files(folder, giveaways: dict[str, tuple[str, ...]] | None = None, limi
             # (below the top, a module or package only: os.chdir, %cd or sys.path can put its folder first)
             flags.append(Flag(-1, 1, f"takes the place of the module {module!r} where its folder comes before "
                                      "the installed packages on Python's path (in Jupyter the notebook's folder "
-                                     "does; in the grader's kernel, a folder the notebook puts on sys.path)",
+                                     "does; in the grader's kernel, a folder the notebook puts before them)",
                               file=path.relative_to(folder).as_posix()))
         if path.suffix in UNREADABLE_CODE:
             flags.append(Flag(-1, 1, "compiled or packed code, which the scan cannot read",

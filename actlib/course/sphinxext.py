@@ -172,6 +172,11 @@ def _table_cell(markdown: str) -> str:
     return markdown.replace("|", "\\|").replace("\n", " ")
 
 
+#: The exercise table's own words (a translated edition has them in its interface catalogue).
+_TABLE_WORDS = (N_("chapter"), N_("exercises"), N_("all"), N_("exercise"), N_("difficulty"),
+                N_("self-check label"), N_("Exercise %s"))
+
+
 def exercise_table_markdown(env) -> str:
     import actlib.exercises
 
@@ -199,23 +204,25 @@ def exercise_table_markdown(env) -> str:
         cell = " · ".join(f"{{doc}}`/{d}`" for d in sorted(docs, key=pages.index))
         return cell or f"`{chapter}` (not in the book yet)"
 
-    lines = ["| chapter | exercises | easy | medium | hard |", "|---|---|---|---|---|"]
+    app = getattr(env, "app", None)  # (a translated edition: its words for the headers and labels)
+    word = {english: tr(app, english) for english in _TABLE_WORDS}
+    lines = [f"| {word['chapter']} | {word['exercises']} | easy | medium | hard |", "|---|---|---|---|---|"]
     for chapter in chapters:
         mine = [e for e in registered if e.chapter == chapter]
         counts = [sum(e.difficulty == d for e in mine) for d in ("easy", "medium", "hard")]
         lines.append(f"| {chapter_cell(chapter)} | {len(mine)} | " + " | ".join(map(str, counts)) + " |")
-    lines.append(f"| **all** | **{len(registered)}** | " + " | ".join(
+    lines.append(f"| **{word['all']}** | **{len(registered)}** | " + " | ".join(
         str(sum(e.difficulty == d for e in registered)) for d in ("easy", "medium", "hard")) + " |")
     # One short table per chapter (three columns fit a phone's width): the exercise under its
     # number and title in the book, as the reader sees it above the exercise.
     for chapter in chapters:
-        lines += ["", f"**{chapter_cell(chapter)}**", "", "| exercise | difficulty | self-check label |",
+        lines += ["", f"**{chapter_cell(chapter)}**", "",
+                  f"| {word['exercise']} | {word['difficulty']} | {word['self-check label']} |",
                   "|---|---|---|"]
         for e in in_reading_order(e for e in registered if e.chapter == chapter):
             if e.label in page_of:  # (in a translated edition: its word, and the title as its page has it)
-                app = getattr(env, "app", None)
                 title = translate(app, title_of[e.label], page_of[e.label])
-                name = f"{{numref}}`{tr(app, 'Exercise %s')} <{e.label}>`: {_table_cell(title)}"
+                name = f"{{numref}}`{word['Exercise %s']} <{e.label}>`: {_table_cell(title)}"
             else:
                 name = f"{_table_cell(e.title)} (not in the book yet)"
             lines.append(f"| {name} | {e.difficulty} | `{e.label}` |")
@@ -231,6 +238,8 @@ class ExerciseTable(SphinxDirective):
         text = exercise_table_markdown(self.env)
         self.state.nested_parse(StringList(text.split("\n"), source="<exercise-table>"), self.content_offset,
                                 container)
+        for paragraph in container.findall(nodes.paragraph):  # (generated in the edition's language already)
+            paragraph["translatable"] = False
         return [container]
 
 
@@ -442,8 +451,22 @@ def figure_controls(spec: dict) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def interactive_note(spec: dict, page: str) -> nodes.paragraph:
+#: The sentence under an interactive figure's still in a translated edition's PDF, which names
+#: no controls (:func:`figure_controls` counts them in English).
+TRANSLATED_INTERACTIVE_NOTE = N_("A still of an interactive figure. The figure itself, which its controls "
+                                 "change, is on this page of the HTML book: {page}.")
+
+
+def interactive_note(spec: dict, page: str, app=None) -> nodes.paragraph:
     """The sentence printed under an interactive figure's still: what the HTML page adds."""
+    note = tr(app, TRANSLATED_INTERACTIVE_NOTE)
+    if note != TRANSLATED_INTERACTIVE_NOTE:  # (a translated edition)
+        before, after = note.split("{page}", 1)
+        para = nodes.paragraph(classes=["actbook-interactive-note"])
+        para += nodes.emphasis(text=before)
+        para += nodes.reference("", page, refuri=page, internal=False)
+        para += nodes.Text(after)
+        return para
     controls = figure_controls(spec)
     single = controls.startswith("a ") and "," not in controls and " and " not in controls
     what = (f", where {controls} {'changes' if single else 'change'} what it shows" if controls
@@ -493,7 +516,10 @@ class LatexInteractiveFigures(SphinxPostTransform):
             while anchor.parent is not None and not isinstance(anchor, nodes.figure) and \
                     anchor.get("nb_element") != "cell_code":
                 anchor = anchor.parent
-            anchor.parent.insert(anchor.parent.index(anchor) + 1, interactive_note(spec, page))
+            anchor.parent.insert(anchor.parent.index(anchor) + 1, interactive_note(spec, page, self.app))
+
+
+TABS_NOTE = N_("In the HTML book, the {count} parts below are tabs: {named}.")
 
 
 def _is_tab_set(node) -> bool:
@@ -521,10 +547,14 @@ class LatexTabSets(SphinxPostTransform):
                              if not _within(p, tab_set))
             if len(labels) < 2 or not self._NAMES_TABS.search(prose):
                 continue
-            named = ", ".join(labels[:-1]) + " and " + labels[-1]
-            count = _NUMBER_WORDS.get(len(labels), str(len(labels)))
+            sentence = tr(self.app, TABS_NOTE)
+            if sentence == TABS_NOTE:
+                named = ", ".join(labels[:-1]) + " and " + labels[-1]
+                count = _NUMBER_WORDS.get(len(labels), str(len(labels)))
+            else:  # (a translated edition: digits, and the labels listed with its comma)
+                named, count = tr(self.app, ", ").join(labels), str(len(labels))
             para = nodes.paragraph(classes=["actbook-tabs-note"])
-            para += nodes.emphasis(text=f"In the HTML book, the {count} parts below are tabs: {named}.")
+            para += nodes.emphasis(text=sentence.format(count=count, named=named))
             tab_set.parent.insert(tab_set.parent.index(tab_set), para)
 
 
