@@ -194,8 +194,9 @@ pdf-test: install
 # The Japanese edition (actlib/course/i18n.py; CONTRIBUTING.md, "The Japanese edition"): the same
 # notebooks and stored outputs, its text from the catalogues locales/ja/LC_MESSAGES/<page>.po.
 # `make locales` extracts the English messages (Sphinx's gettext builder, into _build/gettext)
-# and merges them into the catalogues with sphinx-intl: a changed English sentence leaves its
-# translation marked fuzzy (out of date), a new one untranslated. `make i18n-check` fails on
+# and merges them into the catalogues with sphinx-intl: a changed English sentence close to its
+# old one keeps the old translation marked fuzzy (out of date), a new or rewritten one arrives
+# untranslated. `make i18n-check` fails on
 # either, and on a translation that would drop a glued number or a reference.
 GETTEXT_DIR := _build/gettext
 gettext: install

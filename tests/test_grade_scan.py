@@ -299,7 +299,6 @@ def test_a_magic_or_shell_command_the_scan_cannot_read_is_flagged(source, what):
     "%%time\ny = np.ones(3)",
     "%timeit np.ones(3)",
     "%%timeit\nd = {1: 2}",
-    "%load_ext autoreload\n%autoreload 2",
     "%%html\n<b>bold</b>",
     "np?",
     "%%writefile notes.txt\nnot python: actlib.derivative",
@@ -573,8 +572,41 @@ def test_a_keyword_or_an_empty_name_autocalled_is_read_as_the_call(cells):
     assert any("exec" in f.what for f in flags), flags
 
 
-@pytest.mark.parametrize("magic", ["%cd sub", "%store -r m", "%bookmark b", "%dhist"])
+@pytest.mark.parametrize("magic", ["%cd sub", "%store -r m", "%bookmark b", "%unalias ls"])
 def test_magics_that_read_ipythons_pickled_database_are_flagged(magic):
     """Review 20, finding 3: %cd, %store and %bookmark unpickle IPython's profile database,
     which the notebook can write."""
     assert _flags(magic), magic
+
+
+# --- review 21 of the instructors' pages ------------------------------------------------------------
+
+@pytest.mark.parametrize("cells", [
+    ("%unalias ls",),
+    ("store -r m",),
+    ("%reload_ext storemagic",),
+    ("get_ipython().complete('', 'import nu')",),
+    ("from IPython.core.interactiveshell import Macro", "m = Macro('x = 1')"),
+])
+def test_what_reads_ipythons_database_or_makes_a_macro_is_flagged(cells):
+    """Review 21, findings 1 and 2: these read IPython's pickled profile database, or build a
+    Macro (which a one-line cell `m` then runs), and went unflagged."""
+    assert _flags(*cells), cells
+
+
+# --- review 22 of the instructors' pages ------------------------------------------------------------
+
+@pytest.mark.parametrize("cells", [
+    ("from IPython.extensions.storemagic import refresh_variables", "refresh_variables(get_ipython())"),
+    ("from IPython.core.completerlib import get_root_modules", "get_root_modules()"),
+    ("get_ipython().Completer.complete('import nu')",),
+    ("exit._ip.ex('x = 1')",),
+    ("from IPython.core.interactiveshell import InteractiveShell", "InteractiveShell.instance().ex('x = 1')"),
+    ("get_ipython().kernel.shell.ex('x = 1')",),
+    ("get_ipython().magics_manager.magics['line']['run']('-i helper.txt')",),
+    ("%load_ext autoreload",),
+])
+def test_ipythons_internals_reached_another_way_are_flagged(cells):
+    """Review 22, findings 1, 2 and 4: routes to the shell's runners and IPython's pickled
+    database through other objects and modules went unflagged."""
+    assert _flags(*cells), cells

@@ -4,8 +4,9 @@
 (``make i18n-check``) fails unless every message of the English book, as Sphinx's gettext
 builder extracts it now, has a translation that is
 
-* there and not fuzzy (``sphinx-intl update`` marks a translation fuzzy when its English
-  sentence changes, so a changed sentence fails the check until it is translated again);
+* there and not fuzzy (``sphinx-intl update`` keeps a translation marked fuzzy when its English
+  sentence changes a little, and drops it when the sentence is rewritten, so a changed
+  sentence fails the check until it is translated again);
 * whole: each glue role (a glued number), citation, cross-reference target, formula, inline
   code, link, substitution and bold or italic span of the English message is in it, exactly
   (:func:`markup_problems`). Markup that Markdown would not recognise in the translation, such

@@ -165,23 +165,40 @@ SHELL_RUNNERS = frozenset({"run_cell", "run_cell_async", "run_code", "run_ast_no
                            "register_magic_function", "register_magics", "define_macro", "find_magic",
                            "find_line_magic", "find_cell_magic"})
 #: The same, but names too common to flag on anything but the shell itself.
-SHELL_METHODS = frozenset({"ex", "ev", "system", "getoutput", "magic", "autocall", "events"})
+SHELL_METHODS = frozenset({"ex", "ev", "system", "getoutput", "magic", "autocall", "events", "complete", "db"})
 #: IPython's modules for defining magics, macros, autocalled objects and input transformers.
+#: What of IPython a notebook may use unflagged: its display tools and the shell's accessor.
+IPYTHON_FOR_NOTEBOOKS = ("IPython.display", "IPython.core.display", "IPython.utils.capture", "IPython.get_ipython")
+#: Attributes that reach the shell's code-running machinery from any object (`exit._ip.ex(...)`,
+#: `get_ipython().kernel.shell.ex(...)`, review 22): flagged wherever they are read.
+SHELL_ANYWHERE = frozenset({"_ip", "ex", "ev", "magics_manager", "Completer", "run_line_magic", "run_cell",
+                            "run_cell_magic", "safe_execfile", "safe_run_module", "user_ns_hidden"})
+#: The same objects as other IPython modules hand them out (`IPython.core.interactiveshell.Macro`,
+#: review 21): flagged from any IPython module.
+IPYTHON_HOOK_NAMES = frozenset({"Macro", "IPyAutocall", "ExitAutocall", "ZMQExitAutocall", "Magics",
+                                "magics_class", "line_magic", "cell_magic", "register_line_magic",
+                                "register_cell_magic", "register_line_cell_magic", "PrefilterChecker",
+                                "PrefilterHandler", "PrefilterTransformer", "InputTransformer"})
 IPYTHON_HOOKS = ("IPython.core.magic", "IPython.core.magics", "IPython.core.macro", "IPython.core.autocall",
                  "IPython.core.inputtransformer", "IPython.core.inputtransformer2", "IPython.core.prefilter")
+#: The magics that load an IPython extension: flagged, since a folder's own module of the same name
+#: comes first (an `autoreload.py` handed in, review 22) and IPython's storemagic can restore the
+#: pickled profile database (review 21).
+EXTENSION_MAGICS = frozenset({"load_ext", "reload_ext", "unload_ext"})
 #: Magics whose argument or body is Python code that IPython runs: the scan reads that code as
 #: the cell's (``%%writefile`` of a ``.py`` file is read as a Python file of the folder).
 PYTHON_MAGICS = frozenset({"time", "timeit", "prun", "debug", "capture", "config", "writefile", "file"})
 #: Magics that run no code of the submission and change nothing of how later cells run. Not
-#: %cd, %pushd, %popd, %dirs, %dhist, %bookmark or %store: they read IPython's profile database,
-#: pickled files the notebook can write (review 20).
+#: %cd, %pushd, %popd, %bookmark, %store or %unalias: they read IPython's profile database,
+#: pickled files the notebook can write (reviews 20, 21); nor %load_ext, %reload_ext and
+#: %unload_ext, which run an extension (IPython's storemagic restores that database).
 HARMLESS_MAGICS = frozenset({
     "matplotlib", "pylab", "precision", "pprint", "xmode", "colors", "doctest_mode", "who", "who_ls", "whos",
-    "pwd", "env", "set_env", "pdoc", "pdef", "psource",
+    "pwd", "dirs", "dhist", "env", "set_env", "pdoc", "pdef", "psource",
     "pfile", "pinfo", "pinfo2", "psearch", "pycat", "page", "lsmagic", "magic", "quickref", "history", "hist",
-    "reset", "reset_selective", "xdel", "tb", "pdb", "notebook", "load_ext", "reload_ext", "unload_ext",
+    "reset", "reset_selective", "xdel", "tb", "pdb", "notebook",
     "autoreload", "aimport", "autosave", "connect_info", "killbgscripts", "gui", "automagic", "autoawait",
-    "logstart", "logon", "logoff", "logstate", "logstop", "subshell", "unalias", "clear", "less",
+    "logstart", "logon", "logoff", "logstate", "logstop", "subshell", "clear", "less",
     "more", "html", "HTML", "svg", "SVG", "latex", "markdown", "javascript", "js"})
 #: Magics that do not expand ``{expression}`` in their line (their line is Python code).
 NO_VAR_EXPAND = frozenset({"time", "timeit", "prun", "debug"})
@@ -222,7 +239,7 @@ class Flag:
 def _line_magics() -> frozenset[str]:
     """The line magics a kernel knows before the notebook defines any (for IPython's automagic:
     ``time x = 1`` without the ``%``)."""
-    names = set(PYTHON_MAGICS | HARMLESS_MAGICS)
+    names = set(PYTHON_MAGICS | HARMLESS_MAGICS | EXTENSION_MAGICS)
     try:
         import IPython.core.magics as magics
         from IPython.core.alias import default_aliases
@@ -230,6 +247,7 @@ def _line_magics() -> frozenset[str]:
         for name in dir(magics):
             names |= set(getattr(getattr(magics, name), "magics", {}).get("line", {}))
         names |= {name for name, _ in default_aliases()}
+        names |= {"store"}  # (IPython's storemagic extension, which a kernel loads at start)
         from ipykernel.zmqshell import KernelMagics
 
         names |= set(KernelMagics.magics["line"])
@@ -391,6 +409,7 @@ class _Scanner(ast.NodeVisitor):
         self.flags: list[Flag] = []
         self.names: list[tuple[str, int]] = []  # every dotted name referenced, with its line
         self.called: set[int] = set()  # id() of the nodes called (exec(...) is a call, exec alone an alias)
+        self._shell_flagged: set[int] = set()  # id() of the nodes under an attribute chain already flagged
 
     def line(self, node: ast.AST) -> int:
         return self.offset + getattr(node, "lineno", 1)
@@ -454,8 +473,13 @@ class _Scanner(ast.NodeVisitor):
 
     # --- imports -----------------------------------------------------------------------------
     def _hook(self, node: ast.AST, name: str) -> None:
-        if any(name == p or name.startswith(p + ".") for p in IPYTHON_HOOKS):
+        if any(name == p or name.startswith(p + ".") for p in IPYTHON_HOOKS) \
+                or (name.startswith("IPython.") and name.rsplit(".", 1)[-1] in IPYTHON_HOOK_NAMES):
             self.flag(node, f"uses {name}, which changes how IPython reads or runs later cells")
+        elif name.startswith("IPython.") and not name.startswith(IPYTHON_FOR_NOTEBOOKS):
+            # (review 22: the shell's instance, its completer, storemagic, ... run code or unpickle
+            # data the scan cannot read; a notebook needs IPython's display tools only)
+            self.flag(node, f"uses {name}, IPython's internals, which can run code the scan cannot read")
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -552,6 +576,16 @@ class _Scanner(ast.NodeVisitor):
 
     # --- names, attributes and calls ------------------------------------------------------
     def visit_Attribute(self, node: ast.Attribute) -> None:
+        chain, link = [], node
+        while isinstance(link, (ast.Attribute, ast.Call, ast.Subscript)):
+            if isinstance(link, ast.Attribute):
+                chain.append(link.attr)
+            link = link.value if not isinstance(link, ast.Call) else link.func
+        reached = [attr for attr in chain if attr in SHELL_ANYWHERE]
+        if reached and id(node) not in self._shell_flagged:
+            self.flag(node, f"reads .{reached[-1]}, which reaches IPython's shell and runs code the scan cannot read")
+            for sub in ast.walk(node):
+                self._shell_flagged.add(id(sub))
         name = self.dotted(node)
         if name:
             self.names.append((name, self.line(node)))
