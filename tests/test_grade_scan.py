@@ -610,3 +610,23 @@ def test_ipythons_internals_reached_another_way_are_flagged(cells):
     """Review 22, findings 1, 2 and 4: routes to the shell's runners and IPython's pickled
     database through other objects and modules went unflagged."""
     assert _flags(*cells), cells
+
+
+# --- review 23 of the instructors' pages ------------------------------------------------------------
+
+@pytest.mark.parametrize("cells", [
+    ("get_ipython().var_expand('{exec(s)}')",),
+    ("get_ipython().user_expressions({'a': 'exec(t)'})",),
+    ("c = get_ipython().compile('x = 1', 'f', 'exec')",),
+    ("get_ipython().kernel.shell.db['x']",),
+    ("get_ipython().parent.shell.system('true')",),
+    ("from IPython.core.displayhook import builtin_mod", "builtin_mod.exec('x = 1')"),
+])
+def test_more_routes_to_the_shell_are_flagged(cells):
+    """Review 23, findings 1-3."""
+    assert _flags(*cells), cells
+
+
+def test_ipythons_display_tools_stay_unflagged():
+    assert _flags("from IPython.display import Markdown, display", "from IPython.utils.capture import capture_output",
+                  "from IPython import get_ipython") == []

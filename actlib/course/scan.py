@@ -165,14 +165,16 @@ SHELL_RUNNERS = frozenset({"run_cell", "run_cell_async", "run_code", "run_ast_no
                            "register_magic_function", "register_magics", "define_macro", "find_magic",
                            "find_line_magic", "find_cell_magic"})
 #: The same, but names too common to flag on anything but the shell itself.
-SHELL_METHODS = frozenset({"ex", "ev", "system", "getoutput", "magic", "autocall", "events", "complete", "db"})
+SHELL_METHODS = frozenset({"ex", "ev", "system", "getoutput", "magic", "autocall", "events", "complete", "db",
+                           "compile", "kernel", "parent", "shell"})
 #: IPython's modules for defining magics, macros, autocalled objects and input transformers.
 #: What of IPython a notebook may use unflagged: its display tools and the shell's accessor.
 IPYTHON_FOR_NOTEBOOKS = ("IPython.display", "IPython.core.display", "IPython.utils.capture", "IPython.get_ipython")
 #: Attributes that reach the shell's code-running machinery from any object (`exit._ip.ex(...)`,
 #: `get_ipython().kernel.shell.ex(...)`, review 22): flagged wherever they are read.
 SHELL_ANYWHERE = frozenset({"_ip", "ex", "ev", "magics_manager", "Completer", "run_line_magic", "run_cell",
-                            "run_cell_magic", "safe_execfile", "safe_run_module", "user_ns_hidden"})
+                            "run_cell_magic", "safe_execfile", "safe_run_module", "user_ns_hidden",
+                            "var_expand", "user_expressions", "runcode", "do_complete"})
 #: The same objects as other IPython modules hand them out (`IPython.core.interactiveshell.Macro`,
 #: review 21): flagged from any IPython module.
 IPYTHON_HOOK_NAMES = frozenset({"Macro", "IPyAutocall", "ExitAutocall", "ZMQExitAutocall", "Magics",
@@ -191,7 +193,8 @@ PYTHON_MAGICS = frozenset({"time", "timeit", "prun", "debug", "capture", "config
 #: Magics that run no code of the submission and change nothing of how later cells run. Not
 #: %cd, %pushd, %popd, %bookmark, %store or %unalias: they read IPython's profile database,
 #: pickled files the notebook can write (reviews 20, 21); nor %load_ext, %reload_ext and
-#: %unload_ext, which run an extension (IPython's storemagic restores that database).
+#: %unload_ext, which run an extension (IPython's storemagic, reloaded with its autorestore on,
+#: restores that database).
 HARMLESS_MAGICS = frozenset({
     "matplotlib", "pylab", "precision", "pprint", "xmode", "colors", "doctest_mode", "who", "who_ls", "whos",
     "pwd", "dirs", "dhist", "env", "set_env", "pdoc", "pdef", "psource",
@@ -476,7 +479,8 @@ class _Scanner(ast.NodeVisitor):
         if any(name == p or name.startswith(p + ".") for p in IPYTHON_HOOKS) \
                 or (name.startswith("IPython.") and name.rsplit(".", 1)[-1] in IPYTHON_HOOK_NAMES):
             self.flag(node, f"uses {name}, which changes how IPython reads or runs later cells")
-        elif name.startswith("IPython.") and not name.startswith(IPYTHON_FOR_NOTEBOOKS):
+        elif name.startswith("IPython.") and not any(name == p or name.startswith(p + ".")
+                                                     for p in IPYTHON_FOR_NOTEBOOKS):
             # (review 22: the shell's instance, its completer, storemagic, ... run code or unpickle
             # data the scan cannot read; a notebook needs IPython's display tools only)
             self.flag(node, f"uses {name}, IPython's internals, which can run code the scan cannot read")

@@ -75,7 +75,7 @@ def test_japanese_search_finds_the_pages(browser, server, book, japanese_pages, 
         page = context.new_page()
         page.goto(f"{server}/{JA}search.html?q={term}", wait_until="load")
         page.wait_for_function("() => /\\S/.test(document.querySelector('#search-results .search-summary')"
-                               "?.innerText || '')", timeout=30_000)
+                               "?.innerText || '')", timeout=60_000)
         hrefs = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(a => a.href)")
     finally:
         context.close()
