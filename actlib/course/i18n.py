@@ -132,18 +132,27 @@ def catalogue_strings(locale_dir: str, language: str, catalogue: str) -> dict[st
         return {m.id: m.string for m in read_po(f) if m.id and m.string and not m.fuzzy}
 
 
+def build_language(app) -> str:
+    """The language of ``app``'s build ("en" in an English build, or without a Sphinx application)."""
+    return getattr(getattr(app, "config", None), "language", None) or "en"
+
+
+def translations(app, catalogue: str) -> dict[str, str]:
+    """``catalogue``'s translations in the language of ``app``'s build, over every locale folder
+    (empty in an English build)."""
+    language = build_language(app)
+    if language == "en":
+        return {}
+    strings: dict[str, str] = {}
+    for locale_dir in reversed(app.config.locale_dirs):  # (the first folder wins, as in Sphinx)
+        strings.update(catalogue_strings(str(Path(app.srcdir, locale_dir)), language, catalogue))
+    return strings
+
+
 def translate(app, text: str, catalogue: str) -> str:
     """``text`` in the language of ``app``'s build, from ``catalogue`` (unchanged if it has none,
     in an English build, or without a Sphinx application)."""
-    config = getattr(app, "config", None)
-    language = getattr(config, "language", None) or "en"
-    if language == "en":
-        return text
-    for locale_dir in app.config.locale_dirs:
-        strings = catalogue_strings(str(Path(app.srcdir, locale_dir)), language, catalogue)
-        if text in strings:
-            return strings[text]
-    return text
+    return translations(app, catalogue).get(text, text)
 
 
 def N_(text: str) -> str:
@@ -158,12 +167,9 @@ def tr(app, text: str) -> str:
 
 def _script_strings(app) -> None:
     """A translated build's interface strings for the book's scripts, as ``window.actbookText``."""
-    language = app.config.language or "en"
-    if language == "en" or app.builder.format != "html":
+    if build_language(app) == "en" or app.builder.format != "html":
         return
-    strings = {}
-    for locale_dir in app.config.locale_dirs:
-        strings.update(catalogue_strings(str(Path(app.srcdir, locale_dir)), language, INTERFACE_CATALOGUE))
+    strings = translations(app, INTERFACE_CATALOGUE)
     app.add_js_file(None, body=f"window.actbookText = {json.dumps(strings, ensure_ascii=False)};", priority=100)
 
 
@@ -222,7 +228,7 @@ def translate_solution_titles(app, doctree, docname) -> None:
     """A solution's title, "Solution to Exercise 3.7 (A softmax that cannot overflow)", which
     sphinx-exercise builds from the English title after the page was translated: the title in
     the edition's language, from the page's catalogue."""
-    if (app.config.language or "en") == "en":
+    if build_language(app) == "en":
         return
     from sphinx_exercise.nodes import solution_node
 
@@ -230,8 +236,7 @@ def translate_solution_titles(app, doctree, docname) -> None:
     for locale_dir in app.config.locale_dirs:
         folder = Path(app.srcdir, locale_dir, app.config.language, "LC_MESSAGES")
         for po in sorted(folder.rglob("*.po")):
-            page = po.relative_to(folder).with_suffix("").as_posix()
-            titles.update(catalogue_strings(str(Path(app.srcdir, locale_dir)), app.config.language, page))
+            titles.update(translations(app, po.relative_to(folder).with_suffix("").as_posix()))
     for solution in doctree.findall(solution_node):
         if not solution.children or not isinstance(solution.children[0], nodes.title):
             continue
