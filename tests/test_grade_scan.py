@@ -628,5 +628,31 @@ def test_more_routes_to_the_shell_are_flagged(cells):
 
 
 def test_ipythons_display_tools_stay_unflagged():
-    assert _flags("from IPython.display import Markdown, display", "from IPython.utils.capture import capture_output",
-                  "from IPython import get_ipython") == []
+    assert _flags("from IPython.display import Markdown, display",
+                  "from IPython.utils.capture import capture_output") == []
+
+
+# --- review 24 of the instructors' pages ------------------------------------------------------------
+
+@pytest.mark.parametrize("cells", [
+    ("ip = get_ipython()",),
+    ("get_ipython().extension_manager.load_extension('storemagic')",),
+    ("get_ipython().display_formatter",),
+    ("from IPython import get_ipython",),
+    ("import builtins\nshell = builtins.get_ipython()",),
+    ("import builtins\nshell = getattr(builtins, 'get_ipython')()",),
+    ("import IPython\nIPython.get_ipython().push({'a': 1})",),
+    ("import sys\nsys.displayhook.shell.ex('x = 1')",),
+    ("from ipykernel.zmqshell import ZMQInteractiveShell",),
+])
+def test_any_use_of_the_shell_is_flagged(cells):
+    """Review 24: each method of the shell that runs a string was a new route (reviews 20-23);
+    no chapter needs the shell, so the scan flags every use of get_ipython, whatever it calls."""
+    assert any(w in f.what for f in _flags(*cells) for w in ("get_ipython", ".shell", "ipykernel")), _flags(*cells)
+
+
+@pytest.mark.parametrize("source", ["%matplotlib inline", "%%time\ny = 1", "get_ipython().run_line_magic('who', '')"])
+def test_the_calls_ipython_writes_for_a_magic_are_read_as_the_magic(source):
+    """A magic reaches the scan as IPython writes it (get_ipython().run_line_magic(...)): the
+    scan reads that call as the magic, not as a use of the shell."""
+    assert _flags(source) == []

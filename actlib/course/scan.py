@@ -167,12 +167,18 @@ SHELL_RUNNERS = frozenset({"run_cell", "run_cell_async", "run_code", "run_ast_no
 #: The same, but names too common to flag on anything but the shell itself.
 SHELL_METHODS = frozenset({"ex", "ev", "system", "getoutput", "magic", "autocall", "events", "complete", "db",
                            "compile", "kernel", "parent", "shell"})
-#: IPython's modules for defining magics, macros, autocalled objects and input transformers.
-#: What of IPython a notebook may use unflagged: its display tools and the shell's accessor.
-IPYTHON_FOR_NOTEBOOKS = ("IPython.display", "IPython.core.display", "IPython.utils.capture", "IPython.get_ipython")
+#: What of IPython a notebook may use unflagged: its display tools. Not the shell's accessor
+#: ``get_ipython``: every method of the shell that runs a string was a new route (reviews 20-23),
+#: and no chapter needs the shell, so any use of the name is flagged (review 24), bar the calls
+#: IPython itself writes for a magic or a shell command, which are read as what they run.
+IPYTHON_FOR_NOTEBOOKS = ("IPython.display", "IPython.core.display", "IPython.utils.capture")
+#: The names that hand out IPython's shell: flagged wherever they are used.
+SHELL_ACCESSOR = "get_ipython"
+_USES_SHELL = ("uses get_ipython, IPython's shell, whose methods run code the scan cannot read (a magic or a shell "
+               "command is read as written: %name, !command)")
 #: Attributes that reach the shell's code-running machinery from any object (`exit._ip.ex(...)`,
 #: `get_ipython().kernel.shell.ex(...)`, review 22): flagged wherever they are read.
-SHELL_ANYWHERE = frozenset({"_ip", "ex", "ev", "magics_manager", "Completer", "run_line_magic", "run_cell",
+SHELL_ANYWHERE = frozenset({"_ip", "shell", "ex", "ev", "magics_manager", "Completer", "run_line_magic", "run_cell",
                             "run_cell_magic", "safe_execfile", "safe_run_module", "user_ns_hidden",
                             "var_expand", "user_expressions", "runcode", "do_complete"})
 #: The same objects as other IPython modules hand them out (`IPython.core.interactiveshell.Macro`,
@@ -479,8 +485,9 @@ class _Scanner(ast.NodeVisitor):
         if any(name == p or name.startswith(p + ".") for p in IPYTHON_HOOKS) \
                 or (name.startswith("IPython.") and name.rsplit(".", 1)[-1] in IPYTHON_HOOK_NAMES):
             self.flag(node, f"uses {name}, which changes how IPython reads or runs later cells")
-        elif name.startswith("IPython.") and not any(name == p or name.startswith(p + ".")
-                                                     for p in IPYTHON_FOR_NOTEBOOKS):
+        elif (name.startswith("IPython.") and not any(name == p or name.startswith(p + ".")
+                                                      for p in IPYTHON_FOR_NOTEBOOKS)) \
+                or name == "ipykernel" or name.startswith("ipykernel."):  # (its shell: review 24)
             # (review 22: the shell's instance, its completer, storemagic, ... run code or unpickle
             # data the scan cannot read; a notebook needs IPython's display tools only)
             self.flag(node, f"uses {name}, IPython's internals, which can run code the scan cannot read")
@@ -619,6 +626,8 @@ class _Scanner(ast.NodeVisitor):
                 root = root.value
             if isinstance(root, ast.Call):  # (__import__("os").system: the call's own arguments)
                 self.visit(root)
+        if node.attr == SHELL_ACCESSOR:
+            self.flag(node, _USES_SHELL)
         if node.attr in CHECK_INTERNALS:
             self.flag(node, f"reads .{node.attr}, the self-checks' registry")
         if node.attr in FRAME_ATTRIBUTES:
@@ -645,6 +654,8 @@ class _Scanner(ast.NodeVisitor):
         elif loaded and _canonical(name) in CODE_RUNNERS and id(node) not in self.called:
             self.flag(node, f"refers to {name} without calling it: under another name it runs code built at "
                             "run time")
+        elif node.id == SHELL_ACCESSOR or name.rpartition(".")[2] == SHELL_ACCESSOR:
+            self.flag(node, _USES_SHELL)
         else:
             if loaded:
                 self._hidden(node, name)
