@@ -124,9 +124,9 @@ notebooks: install
 # The fast chapters' nbval again under four other CPU kernels (tests/cross_kernel.py: OpenBLAS
 # core types, NumPy's and PyTorch's SIMD without AVX-512 or AVX2, one and two threads).
 # KERNEL_SETTING=nehalem-sse-2threads NB=chapters/07_dcgan_training.ipynb runs one setting on one notebook.
-# make test runs the shorter plan, KERNEL_PLAN=--halves: each fast chapter under two of the four
-# settings (one on one thread and one on two, one of them with NumPy's and PyTorch's SIMD code
-# narrowed; tests/cross_kernel.py HALVES). Run the whole plan after re-executing a chapter.
+# make test runs the shortest plan, KERNEL_PLAN=--quarters: each fast chapter under one of the four
+# settings, the four in turn, so each setting runs a quarter of the chapters (KERNEL_PLAN=--halves:
+# each chapter under two). Run the whole plan after re-executing a chapter.
 test-kernels: install
 	time $(BIN)/python -m tests.cross_kernel $(KERNEL_PLAN) $(if $(KERNEL_SETTING),--setting $(KERNEL_SETTING)) $(if $(NB),--notebooks $(NB))
 
@@ -271,7 +271,7 @@ test: install
 
 test-lane-notebooks: install
 	@$(MAKE) --no-print-directory notebooks
-	@$(MAKE) --no-print-directory test-kernels KERNEL_PLAN=--halves
+	@$(MAKE) --no-print-directory test-kernels KERNEL_PLAN=--quarters
 	@$(MAKE) --no-print-directory pdf-test
 
 test-lane-books: install

@@ -60,7 +60,7 @@ def test_the_kernel_check_covers_what_issue_21_asks():
     assert "tests.nbval_numeric" in nbval_command(notebooks, 2)
 
 
-def test_make_tests_shorter_plan_runs_each_chapter_under_two_unlike_settings():
+def test_the_halves_plan_runs_each_chapter_under_two_unlike_settings():
     from tests.cross_kernel import HALVES, halves_plan
 
     notebooks = fast_notebooks()
@@ -76,3 +76,15 @@ def test_make_tests_shorter_plan_runs_each_chapter_under_two_unlike_settings():
     with pytest.raises(SystemExit):
         from tests.cross_kernel import main
         main(["--halves", "--setting", "sandybridge-1thread"])
+
+
+def test_make_tests_plan_runs_each_chapter_once_and_every_setting():
+    from tests.cross_kernel import main, quarters_plan
+
+    notebooks = fast_notebooks()
+    plan = quarters_plan(notebooks)
+    assert [s for s, _ in plan] == list(SETTINGS)  # every setting runs
+    assert sorted(nb for _, part in plan for nb in part) == notebooks  # each chapter once
+    assert max(len(p) for _, p in plan) - min(len(p) for _, p in plan) <= 1
+    with pytest.raises(SystemExit):
+        main(["--quarters", "--halves"])
