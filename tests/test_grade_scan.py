@@ -651,8 +651,16 @@ def test_any_use_of_the_shell_is_flagged(cells):
     assert any(w in f.what for f in _flags(*cells) for w in ("get_ipython", ".shell", "ipykernel")), _flags(*cells)
 
 
-@pytest.mark.parametrize("source", ["%matplotlib inline", "%%time\ny = 1", "get_ipython().run_line_magic('who', '')"])
+@pytest.mark.parametrize("source", ["%matplotlib inline", "%%time\ny = 1", "get_ipython().run_line_magic('who', '')",
+                                    "?", "??"])
 def test_the_calls_ipython_writes_for_a_magic_are_read_as_the_magic(source):
     """A magic reaches the scan as IPython writes it (get_ipython().run_line_magic(...)): the
     scan reads that call as the magic, not as a use of the shell."""
     assert _flags(source) == []
+
+
+def test_a_cell_is_measured_in_bytes_as_a_file_is():
+    """Review 24, finding 2: a cell of 600,000 two-byte characters (1.2 MB) was parsed."""
+    big = "x = '" + "\u00e9" * 600_000 + "'"
+    assert len(big) < scan.MAX_FILE_BYTES < len(big.encode())
+    assert any("larger than the scan reads" in f.what for f in _flags(big)), _flags(big)

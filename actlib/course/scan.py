@@ -723,6 +723,8 @@ class _Scanner(ast.NodeVisitor):
             self._magic(node, values[0], values[1], None)
         elif method == "run_cell_magic" and len(values) == 3:
             self._magic(node, *values)
+        elif method == "show_usage" and not values:  # a cell of just ? or ??: IPython's help text
+            pass
         elif method in ("system", "getoutput") and len(values) == 1:
             for field in _fields(values[0]):
                 self._nested(field, self.line(node))
@@ -989,7 +991,7 @@ def scan(nb, giveaways: dict[str, tuple[str, ...]] | None = None,
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code" or not cell.source.strip():
             continue
-        if len(cell.source) > MAX_FILE_BYTES:
+        if len(cell.source.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:  # (bytes, as a file's size)
             flags.append(Flag(i, 1, "is larger than the scan reads (1 MB)"))
             continue
         try:
