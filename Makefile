@@ -256,8 +256,9 @@ gradescope: install
 # make test runs in three lanes side by side (make -j3):
 # - the notebooks: nbval, two kernels on one thread each (chapter 7 on one, the rest on the other),
 #   the fast chapters under two of the four kernel settings each, then the PDF built and checked;
-# - the books: the English book built from the stored outputs, the Japanese one, then the browser
-#   test on both (it mostly waits: on the pages, the emulated network, MathJax);
+# - the books: the English book built from the stored outputs beside the Japanese one (each
+#   mostly waits on the other lanes: 20-27 s of CPU in 64-81 s), then the browser test on both
+#   (the lane that ends last: 560 s beside the others, 330 s alone);
 # - everything else, one after another: lint, the Japanese catalogues checked (i18n-check), the
 #   course edition, the grader's tests (which mostly wait on the time limits they test) and the
 #   unit tests.
@@ -275,8 +276,7 @@ test-lane-notebooks: install
 	@$(MAKE) --no-print-directory pdf-test
 
 test-lane-books: install
-	@$(MAKE) --no-print-directory book-check
-	@$(MAKE) --no-print-directory book-ja
+	@$(MAKE) --no-print-directory -j2 book-check book-ja
 	@$(MAKE) --no-print-directory browser-test
 
 test-lane-checks: install

@@ -329,3 +329,18 @@ def test_a_model_of_huge_layers_is_refused_before_it_runs(monkeypatch):
     status, message = graded("keras-cnn-99", big)
     assert status == "wrong" and "values per image" in message and "keep its layers small" in message
     assert km._activation_count(reader()) < km.CNN_MAX_ACTIVATIONS
+
+
+@pytest.mark.parametrize("model", ["unknown size", "not built"])
+def test_a_model_whose_sizes_are_unknown_is_refused_before_it_runs(monkeypatch, model):
+    """Review 25 of the instructors' pages, finding 4: an input of unknown height and width
+    counted each unknown size as 1, so huge layers passed the cap."""
+    if model == "unknown size":
+        inputs = keras.Input(shape=(None, None, 1))
+        outputs = keras.layers.Dense(10)(keras.layers.GlobalAveragePooling2D()(
+            keras.layers.Conv2D(1, 3)(keras.layers.UpSampling2D(30)(inputs))))
+        candidate = keras.Model(inputs, outputs)
+    else:
+        candidate = keras.Sequential([keras.layers.Conv2D(1, 3)])
+    with pytest.raises(IncorrectAnswer, match="keras.Input"):
+        km._activation_count(candidate)

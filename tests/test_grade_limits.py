@@ -155,6 +155,32 @@ def test_submissions_graded_at_once_cannot_reach_each_other(tmp_path):
 
 
 @ROOT_ONLY
+def test_a_process_left_behind_is_killed_and_its_user_id_never_returns(tmp_path):
+    """Review 25 of the instructors' pages, finding 6: without cgroups, a process a submission
+    started in a session of its own outlived it, and the next submission got the same user id,
+    so that process could kill or forge it."""
+    import time
+
+    (tmp_path / "a").mkdir()
+    a = sandbox.Sandbox(tmp_path / "a", sandbox.Limits(), "a")
+    left = subprocess.Popen(["/bin/sh", "-c", "sleep 300"], user=a.uid, group=a.gid, extra_groups=[],
+                            start_new_session=True, cwd="/")
+    try:
+        assert left.pid in sandbox._processes_of(a.uid)
+        a.close()  # (no cgroup and no process group of the kernel's: only its user finds it)
+        deadline = time.monotonic() + 10
+        while left.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert left.poll() is not None, "the process the submission left behind still runs"
+        b = sandbox.Sandbox(tmp_path / "a", sandbox.Limits(), "b")
+        b.close()
+        assert b.uid != a.uid
+    finally:
+        left.kill()
+        left.wait()
+
+
+@ROOT_ONLY
 @pytest.mark.slow
 def test_no_network(graded):
     rows, out, _ = graded
@@ -218,7 +244,18 @@ def test_a_notebook_larger_than_the_grader_reads_is_not_run(tmp_path):
     assert grade.read_submission(path, 8 << 20).cells[1].source.startswith("x = 1")  # under the cap: read
     os.mkfifo(tmp_path / "big" / "pipe.ipynb")
     result = grade.grade_notebook(tmp_path / "big" / "pipe.ipynb", book, limits)
-    assert result.note == "cannot read the notebook: ValueError: not a regular file"
+    assert result.note == "cannot read the notebook: not a regular file"
+    # a link is not followed (review 25, finding 8: the grader, as root, read and quoted its target)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret-token-ABCDEFGHIJ\n")
+    (tmp_path / "big" / "link.ipynb").symlink_to(secret)
+    result = grade.grade_notebook(tmp_path / "big" / "link.ipynb", book, limits)
+    assert result.note == ("cannot read the notebook: a symbolic link, which the grader does not follow: hand in "
+                           "the notebook itself"), result.note
+    # what is not a notebook is named, not quoted
+    (tmp_path / "big" / "text.ipynb").write_text("secret-token-ABCDEFGHIJ\n")
+    result = grade.grade_notebook(tmp_path / "big" / "text.ipynb", book, limits)
+    assert "secret" not in result.note and result.note.startswith("cannot read the notebook: NotJSONError"), result.note
     # the default holds the book's own chapters, outputs and all, several times over
     default = grade.limits_of(grade._parser().parse_args([str(tmp_path)])).max_notebook_bytes
     assert default == sandbox.Limits().max_notebook_bytes == 32 << 20

@@ -664,3 +664,40 @@ def test_a_cell_is_measured_in_bytes_as_a_file_is():
     big = "x = '" + "\u00e9" * 600_000 + "'"
     assert len(big) < scan.MAX_FILE_BYTES < len(big.encode())
     assert any("larger than the scan reads" in f.what for f in _flags(big)), _flags(big)
+
+
+# --- review 25 of the instructors' pages ------------------------------------------------------------
+
+@pytest.mark.parametrize("line", ["helper.py -a", "helper.py --append", "-a helper.py", "'helper.py'"])
+def test_writefile_is_read_wherever_its_options_stand(line):
+    """Review 25, finding 1: the file name was taken as the line's last word."""
+    for magic in ("writefile", "file"):
+        flags = _flags(f"%%{magic} {line}\nimport os\nos.system('true')")
+        assert any("os.system" in f.what for f in flags), (magic, line, flags)
+
+
+@pytest.mark.parametrize("module", ["torch", "keras", "scipy"])
+def test_a_module_bound_to_another_name_is_patched_whatever_the_grader_imported(module):
+    """Review 25, finding 2: `m = torch` then `m.relu = ...` was flagged only once the grader's
+    own process had imported the module."""
+    import subprocess
+    import sys
+    code = ("from nbformat.v4 import new_code_cell, new_notebook\nfrom actlib.course import scan\n"
+            f"nb = new_notebook(cells=[new_code_cell('import {module}\\nm = {module}\\nm.relu = None')])\n"
+            "print(any('an attribute of an imported module' in f.what for f in scan.scan(nb, {})))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "True", out.stderr[-2000:]
+
+
+@pytest.mark.parametrize("cells", [
+    ("import actlib.derivatives as d", "softplus_derivative = d.d_softplus"),
+    ("import actlib.derivatives", "softplus_derivative = actlib.derivatives.d_softplus"),
+    ("import actlib", "softplus_derivative = actlib.derivatives.d_softplus"),
+])
+def test_a_give_away_module_is_flagged_however_it_is_reached(cells):
+    """Review 25, finding 3: `actlib.derivatives` is declared a give-away of three exercises, but
+    `import ... as` and its members went unflagged."""
+    giveaways = {"zoo-softplus-derivative": ("actlib.derivative", "actlib.derivatives")}
+    nb = new_notebook(cells=[new_code_cell(c) for c in cells])
+    flags = [f for f in scan.scan(nb, giveaways) if f.label == "zoo-softplus-derivative"]
+    assert flags and "actlib.derivatives" in flags[0].what, flags

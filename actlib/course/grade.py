@@ -108,15 +108,22 @@ class NotebookTooLarge(ValueError):
     """A submitted notebook larger than the grader reads (``--max-notebook``)."""
 
 
+class NotAFile(ValueError):
+    """A submitted "notebook" that is not a regular file: a named pipe, a device, a link."""
+
+
 def read_submission(path: Path, max_bytes: int):
     """The submitted notebook, read in the grader's own process only if it is a regular file of at
-    most ``max_bytes`` (raises :class:`NotebookTooLarge`, or :class:`ValueError` for a special file:
-    a named pipe or a device would block or never end)."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    most ``max_bytes`` (raises :class:`NotebookTooLarge`, or :class:`NotAFile` for a special file:
+    a named pipe or a device would block or never end; or for a symbolic link, which the grader,
+    often root, does not follow: it could point at any file of the machine, review 25)."""
+    if os.path.islink(path):
+        raise NotAFile("a symbolic link, which the grader does not follow: hand in the notebook itself")
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
     with os.fdopen(fd, "rb") as f:
         info = os.fstat(f.fileno())
         if not stat.S_ISREG(info.st_mode):
-            raise ValueError("not a regular file")
+            raise NotAFile("not a regular file")
         data = f.read(max_bytes + 1) if info.st_size <= max_bytes else b""
         if info.st_size > max_bytes or len(data) > max_bytes:
             size = max(info.st_size, len(data))
@@ -143,8 +150,11 @@ def grade_notebook(path: Path, book: dict[str, dict[str, str]], limits: Limits, 
         result.status = {label: "not run" for label in book.get(chapter, {})}
         result.detail = {label: str(err) for label in result.status}
         return result
-    except Exception as err:  # not a notebook at all
-        return Result(str(path), "?", note=f"cannot read the notebook: {type(err).__name__}: {err}")
+    except NotAFile as err:  # a special file or a link: the grader's own words
+        return Result(str(path), "?", note=f"cannot read the notebook: {err}")
+    except Exception as err:  # not a notebook at all (its error, which may quote the file, is not shown)
+        return Result(str(path), "?", note=f"cannot read the notebook: {type(err).__name__} (not a notebook "
+                                           "in Jupyter's format)")
     chapter = plans.chapter_of(path, nb, book)
     answers = book.get(chapter, {})
     result = Result(str(path), chapter or "?")

@@ -11,10 +11,11 @@ What is enforced depends on the platform, and :meth:`Sandbox.describe` says what
   ``RLIMIT_NPROC`` on the kernel's own user id; else none (that rlimit counts *all* processes of
   the user, so it only isolates a submission when the kernel runs as a user of its own, and
   root ignores it entirely);
-* **user**: as root, the kernel drops to an unprivileged user id of its own, one per submission
-  running at the time (:func:`_submission_uid`, with the group of ``nobody``), so it cannot leave
-  its cgroups, raise its limits, touch the grader's files, or enter, change or signal another
-  submission's scratch folder and kernel (graded beside it with ``--jobs``); otherwise it runs
+* **user**: as root, the kernel drops to an unprivileged user id of its own, one per submission,
+  never used twice in a run (:func:`_submission_uid`, with the group of ``nobody``), so it cannot
+  leave its cgroups, raise its limits, touch the grader's files, or enter, change or signal another
+  submission's scratch folder and kernel (graded beside it with ``--jobs``, or after it); when the
+  submission ends, every process of that user is killed (:func:`_kill_user`); otherwise it runs
   as you;
 * **files**: the kernel works in a scratch copy of the submission's folder, with its own home.
   When it runs as another user and a folder it needs (the Python installation, the MNIST
@@ -55,17 +56,19 @@ _MNT_DETACH = 2
 #: so that no account of the machine has one (they need no entry in /etc/passwd).
 _UID_BASE, _UID_COUNT = 2_100_000_000, 100_000
 _UIDS_IN_USE: set[int] = set()
+_UIDS_USED: set[int] = set()  # (every id this grader handed out: none is used twice, review 25)
 _UIDS_LOCK = threading.Lock()
 
 
 def _submission_uid() -> int:
-    """A user id no other live sandbox of this grader uses (returned by :func:`_release_uid`)."""
+    """A user id that no other sandbox of this grader has had, in this run or live."""
     with _UIDS_LOCK:
         start = (os.getpid() * 7919) % _UID_COUNT  # (two graders at once start far apart)
         for k in range(_UID_COUNT):
             uid = _UID_BASE + (start + k) % _UID_COUNT
-            if uid not in _UIDS_IN_USE:
+            if uid not in _UIDS_IN_USE and uid not in _UIDS_USED:
                 _UIDS_IN_USE.add(uid)
+                _UIDS_USED.add(uid)
                 return uid
     raise RuntimeError("no free user id for a submission")
 
@@ -87,6 +90,42 @@ class Limits:
     network: bool = False
     user: str | None = "nobody"   # used only when the grader runs as root
     cpus: float | None = None     # CPU time per second of wall time (None: no limit)
+
+
+def _processes_of(uid: int) -> list[int]:
+    """The processes whose real user id is ``uid`` (from /proc)."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                with open(f"/proc/{entry.name}/status", encoding="ascii", errors="replace") as f:
+                    for line in f:
+                        if line.startswith("Uid:"):
+                            if int(line.split()[1]) == uid:
+                                found.append(int(entry.name))
+                            break
+    return found
+
+
+def _kill_user(uid: int, gid: int) -> None:
+    """SIGKILL every process of ``uid`` (the grader runs as root): a short-lived process takes the
+    user id and calls ``kill(-1)``, which reaches, at once, every process that user may signal
+    (one that forks included) but the caller. Without a cgroup, this ends what a submission
+    started outside its process group, which could otherwise outlive it (review 25)."""
+    for _ in range(10):
+        if not _processes_of(uid):
+            return
+        pid = os.fork()  # (not a new program: the user may not be able to read this Python's folder)
+        if pid == 0:
+            try:
+                os.setgroups([])
+                os.setgid(gid)
+                os.setuid(uid)
+                os.kill(-1, signal.SIGKILL)
+            finally:
+                os._exit(0)
+        os.waitpid(pid, 0)
+        time.sleep(0.05)
 
 
 def parse_size(text: str) -> int:
@@ -308,10 +347,13 @@ class Sandbox:
         return False
 
     def kill(self, process_group: int | None = None):
-        """SIGKILL every process of the submission (its cgroup, else its process group)."""
+        """SIGKILL every process of the submission (its cgroup; its process group; and, where it
+        runs as a user of its own, every process of that user)."""
         if process_group is not None:
             with contextlib.suppress(OSError):
                 os.killpg(process_group, signal.SIGKILL)
+        if self.uid is not None:
+            _kill_user(self.uid, self.gid)
         for _ in range(100):  # a fork bomb keeps forking while we kill: repeat until empty
             pids = self.tasks()
             if not pids:

@@ -355,6 +355,19 @@ def _python(source: str, bound: set[str] | None = None) -> str:
     return "\n" * blank + code
 
 
+def _writefile_target(line: str) -> str:
+    """The file ``%%writefile line`` writes, as IPython's own argument parser reads the line
+    (``helper.py -a`` and ``-a helper.py`` alike: review 25), quotes stripped as IPython strips
+    them; "" if IPython would refuse the line."""
+    from IPython.core.magic_arguments import parse_argstring
+    from IPython.core.magics.osm import OSMagics
+    try:
+        name = parse_argstring(OSMagics.writefile, line).filename
+    except BaseException:  # noqa: BLE001 (UsageError, or argparse's SystemExit)
+        return ""
+    return name[1:-1] if re.match(r"^('.*')|(\".*\")$", name) else name
+
+
 def _magic_code(name: str, line: str, body: str | None) -> list[tuple[str, int]]:
     """The Python code that IPython's magic ``name`` runs, as IPython parses its line: pieces of
     (code, 0 if it starts on the magic's line, 1 if on the next). Raises if IPython would refuse
@@ -499,6 +512,7 @@ class _Scanner(ast.NodeVisitor):
             elif _private_actlib(alias.name):
                 self.flag(node, f"imports {alias.name}, a private part of actlib")
             self._hook(node, alias.name)
+            self.names.append((alias.name, self.line(node)))  # (importing a give-away module uses it)
             bound = alias.asname or alias.name.split(".")[0]
             self.aliases[bound] = alias.name if alias.asname else alias.name.split(".")[0]
             self.modules.add(bound)
@@ -559,11 +573,14 @@ class _Scanner(ast.NodeVisitor):
                 if isinstance(target, ast.Name):
                     self.aliases[target.id] = self.imported(node.value)
                     self.modules.add(target.id)
-        elif isinstance(node.value, ast.Name) and node.value.id in self.modules \
-                and type(sys.modules.get(self.aliases.get(node.value.id, ""))) is type(sys):  # m = np: numpy too
+        elif isinstance(node.value, ast.Name) and node.value.id in self.modules:  # m = np: patching m patches numpy
+            # (whether or not the grader's own process has imported the module: review 25; the name
+            # is read as the module's, for the messages and the give-aways, where it is one)
+            module = type(sys.modules.get(self.aliases.get(node.value.id, ""))) is type(sys)
             for target in node.targets:
                 if isinstance(target, ast.Name):
-                    self.aliases[target.id] = self.aliases.get(node.value.id, node.value.id)
+                    if module:
+                        self.aliases[target.id] = self.aliases.get(node.value.id, node.value.id)
                     self.modules.add(target.id)
         elif isinstance(node.value, ast.Attribute) and self._from_module(node.value):
             # r = np.random, f = actlib.check: patching r or f patches what the module holds (review 18)
@@ -749,8 +766,7 @@ class _Scanner(ast.NodeVisitor):
                                                   "does not know)"))
             return
         if name in ("writefile", "file"):
-            words = line.split()
-            target = words[-1].strip("'\"") if words else ""
+            target = _writefile_target(line)
             suffix = Path(target).suffix
             if fields or suffix == ".py":  # Python the notebook can import: read as a file of the folder
                 self._nested(body or "", at + 1, fresh=True, file=target or "a file")
@@ -802,8 +818,11 @@ def _giveaway_uses(names: list[tuple[str, int]], wanted: set[str]) -> list[tuple
     star import) uses each give-away that the module exports."""
     uses = []
     for name, line in names:
+        within = [w for w in wanted if name.startswith(w + ".")]  # (a member of a module that is a give-away)
         if name in wanted:
             uses.append((line, f"uses {name}, which computes this exercise's answer"))
+        elif within:
+            uses.append((line, f"uses {name}, from {within[0]}, which computes this exercise's answer"))
         elif name.endswith(".*"):
             module = name[:-2]
             exported = getattr(sys.modules.get(module), "__all__", None)

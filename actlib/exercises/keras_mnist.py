@@ -281,16 +281,28 @@ def _keras_modules_only(config) -> None:
             _keras_modules_only(value)
 
 
+_FIXED_INPUT = "start it with keras.Input(shape=(28, 28, 1))"
+
+
 def _activation_count(model) -> int:
-    """The values ``model`` computes per image: the sizes of all its layers' outputs."""
+    """The values ``model`` computes per image: the sizes of all its layers' outputs. Raises
+    :class:`IncorrectAnswer` for a model whose sizes are not all known (not built, or built on an
+    input of unknown height or width): the count would not bound its work (review 25)."""
+    if not getattr(model, "built", True):
+        raise IncorrectAnswer(f"your model is not built, so {_judge()} cannot tell how much it computes: "
+                              f"{_FIXED_INPUT}")
     total = 0
     for layer in _all_layers(model):
         try:
             shapes = layer.output if isinstance(layer.output, (list, tuple)) else [layer.output]
-            for shape in (tensor.shape for tensor in shapes):
-                total += int(np.prod([d if d is not None else 1 for d in shape[1:]]))
+            dims = [tuple(tensor.shape)[1:] for tensor in shapes]
         except (AttributeError, ValueError, TypeError):
-            continue
+            continue  # (no output tensor to read; a layer called several times reads as its first call)
+        for shape in dims:
+            if any(d is None for d in shape):
+                raise IncorrectAnswer(f"your layer {layer.name!r} has an output of unknown size {shape}, so "
+                                      f"{_judge()} cannot tell how much your model computes: {_FIXED_INPUT}")
+            total += int(np.prod(shape))
     return total
 
 
