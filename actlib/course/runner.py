@@ -39,6 +39,8 @@ _KERNEL_ENV = KERNEL_ENV  # the book's framework start-up (actlib.frameworks), f
 #: launcher, with the working directory (the submission's folder) at the end of Python's path,
 #: and the grader's own ``actlib`` imported first (an editable install's finder comes after every
 #: folder of the path, so an ``actlib/`` in the submission's folder would come first: review 20).
+#: ``--IPKernelApp.ignore_cwd=True`` keeps IPython from putting that folder first again (IPython 8
+#: does, whatever ``-P`` says; 9.7 and later honour ``-P``: review 26).
 KERNEL_START = ("import os, sys; import actlib; from ipykernel import kernelapp; sys.path.append(os.getcwd()); "
                 "kernelapp.launch_new_instance()")
 
@@ -148,7 +150,8 @@ class _Kernel:
         # goes at the end of the path, so the notebook still imports its own helper modules, but
         # none that shadows an installed one (the scan flags those too: scan.SHADOWED).
         self.process = subprocess.Popen(
-            [sys.executable, "-P", "-c", KERNEL_START, "-f", str(connection), "--HistoryManager.enabled=False"],
+            [sys.executable, "-P", "-c", KERNEL_START, "-f", str(connection), "--HistoryManager.enabled=False",
+             "--IPKernelApp.ignore_cwd=True"],
             cwd=box.folder, env=env, preexec_fn=box.preexec, start_new_session=True,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         context = zmq.Context()

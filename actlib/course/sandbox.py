@@ -93,17 +93,16 @@ class Limits:
 
 
 def _processes_of(uid: int) -> list[int]:
-    """The processes whose real user id is ``uid`` (from /proc)."""
+    """The live processes whose real user id is ``uid`` (from /proc; not zombies, which are dead
+    and wait only for their parent to read their status)."""
     found = []
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError, ValueError, IndexError):
                 with open(f"/proc/{entry.name}/status", encoding="ascii", errors="replace") as f:
-                    for line in f:
-                        if line.startswith("Uid:"):
-                            if int(line.split()[1]) == uid:
-                                found.append(int(entry.name))
-                            break
+                    fields = dict(line.split(":", 1) for line in f if ":" in line)
+                if int(fields["Uid"].split()[0]) == uid and not fields["State"].strip().startswith("Z"):
+                    found.append(int(entry.name))
     return found
 
 
