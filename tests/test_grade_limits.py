@@ -154,8 +154,20 @@ def test_submissions_graded_at_once_cannot_reach_each_other(tmp_path):
     assert a.uid not in sb._UIDS_IN_USE and b.uid not in sb._UIDS_IN_USE
 
 
+#: A process whose first thread has exited while another sleeps (/proc shows it as a zombie:
+#: review 27, finding 2), in the system's Python (the venv's may be under a folder the user cannot enter).
+_THREAD_LEFT = ("import ctypes, threading, time\nthreading.Thread(target=time.sleep, args=(300,)).start()\n"
+                "ctypes.CDLL(None).syscall(60, 0)  # SYS_exit: ends the calling thread only (x86-64)")
+
+
 @ROOT_ONLY
-def test_a_process_left_behind_is_killed_and_its_user_id_never_returns(tmp_path):
+@pytest.mark.parametrize("command", [
+    ["/bin/sh", "-c", "sleep 300"],
+    pytest.param(["/usr/bin/python3", "-c", _THREAD_LEFT], id="first-thread-exited",
+                 marks=pytest.mark.skipif(not (os.path.exists("/usr/bin/python3") and os.uname().machine == "x86_64"),
+                                          reason="needs /usr/bin/python3 on x86-64")),
+])
+def test_a_process_left_behind_is_killed_and_its_user_id_never_returns(tmp_path, command):
     """Review 25 of the instructors' pages, finding 6: without cgroups, a process a submission
     started in a session of its own outlived it, and the next submission got the same user id,
     so that process could kill or forge it."""
@@ -163,9 +175,9 @@ def test_a_process_left_behind_is_killed_and_its_user_id_never_returns(tmp_path)
 
     (tmp_path / "a").mkdir()
     a = sandbox.Sandbox(tmp_path / "a", sandbox.Limits(), "a")
-    left = subprocess.Popen(["/bin/sh", "-c", "sleep 300"], user=a.uid, group=a.gid, extra_groups=[],
-                            start_new_session=True, cwd="/")
+    left = subprocess.Popen(command, user=a.uid, group=a.gid, extra_groups=[], start_new_session=True, cwd="/")
     try:
+        time.sleep(0.5)
         assert left.pid in sandbox._processes_of(a.uid)
         a.close()  # (no cgroup and no process group of the kernel's: only its user finds it)
         deadline = time.monotonic() + 10
@@ -260,3 +272,38 @@ def test_a_notebook_larger_than_the_grader_reads_is_not_run(tmp_path):
     default = grade.limits_of(grade._parser().parse_args([str(tmp_path)])).max_notebook_bytes
     assert default == sandbox.Limits().max_notebook_bytes == 32 << 20
     assert 4 * max(p.stat().st_size for p in nbs.chapter_notebooks(ROOT / "chapters")) < default
+
+
+def test_a_kernel_that_publishes_without_end_stops_at_the_time_limit():
+    """Review 27, finding 1: the runner read the kernel's messages until none was left, so a
+    kernel that published faster (clear_output on its own socket) kept it past the time limit;
+    and only five message types counted towards --max-output."""
+    import queue
+    import time
+    from types import SimpleNamespace
+
+    from actlib.course import runner
+
+    class Flood:  # (for 3 s, so that a runner that does not stop it returns instead of hanging)
+        def __init__(self):
+            self.until = time.monotonic() + 3
+
+        def get_iopub_msg(self, timeout=0):
+            if time.monotonic() > self.until:
+                raise queue.Empty
+            return {"msg_type": "clear_output", "content": {"wait": False}}
+
+    kernel = object.__new__(runner._Kernel)
+    kernel.client, kernel.output_bytes = Flood(), 0
+    kernel.process = SimpleNamespace(poll=lambda: None, returncode=None)
+    kernel.box = SimpleNamespace(tasks_exceeded=lambda: False, memory_exceeded=lambda: False)
+    kernel.limits = sandbox.Limits(wall_seconds=1, max_output_bytes=1 << 40)
+    kernel.deadline = time.monotonic() + 1
+    start = time.monotonic()
+    with pytest.raises(runner.Stop, match="ran longer than 1 s"):
+        kernel._drain()
+    assert time.monotonic() - start < 5
+    kernel.limits = sandbox.Limits(wall_seconds=60, max_output_bytes=1 << 20)
+    kernel.client, kernel.deadline, kernel.output_bytes = Flood(), time.monotonic() + 60, 0
+    with pytest.raises(runner.Stop, match="printed more than 1 MB"):
+        kernel._drain()

@@ -701,3 +701,24 @@ def test_a_give_away_module_is_flagged_however_it_is_reached(cells):
     nb = new_notebook(cells=[new_code_cell(c) for c in cells])
     flags = [f for f in scan.scan(nb, giveaways) if f.label == "zoo-softplus-derivative"]
     assert flags and "actlib.derivatives" in flags[0].what, flags
+
+
+# --- review 27 of the instructors' pages ------------------------------------------------------------
+
+@pytest.mark.parametrize("package", sorted(scan.NAMESPACE_PACKAGES))
+def test_a_folder_named_like_an_installed_namespace_package_is_flagged(tmp_path, package):
+    """Review 27, finding 5: a google/__init__.py beside the notebook ran on `import
+    google.protobuf` from the end of the kernel's path (a regular package wins over the installed
+    namespace portions)."""
+    (tmp_path / package).mkdir()
+    (tmp_path / package / "__init__.py").write_text("x = 1\n")
+    assert any("namespace package" in f.what for f in scan.scan_files(tmp_path)), scan.scan_files(tmp_path)
+
+
+def test_the_namespace_packages_are_the_installed_ones():
+    import site
+    from pathlib import Path
+    installed = {p.name for d in site.getsitepackages() for p in Path(d).iterdir()
+                 if p.is_dir() and not (p / "__init__.py").exists() and "." not in p.name
+                 and not p.name.startswith("_") and not p.name.endswith("-stubs")}
+    assert installed == scan.NAMESPACE_PACKAGES

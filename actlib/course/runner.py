@@ -116,9 +116,8 @@ def _read_observations(path) -> dict:
 
 
 def _output_size(msg) -> int:
-    kind = msg.get("msg_type")
-    if kind not in ("stream", "display_data", "update_display_data", "execute_result", "error"):
-        return 0
+    """The size of a message the kernel publishes, whatever its type (a kernel can publish any
+    type, such as clear_output, over and over: review 27)."""
     return len(json.dumps(msg.get("content", {})))
 
 
@@ -196,6 +195,7 @@ class _Kernel:
 
     def _drain(self):
         while True:
+            self._stopped()  # (a kernel that publishes faster than this reads would keep it here: review 27)
             try:
                 msg = self.client.get_iopub_msg(timeout=0)
             except queue.Empty:

@@ -94,14 +94,16 @@ class Limits:
 
 def _processes_of(uid: int) -> list[int]:
     """The live processes whose real user id is ``uid`` (from /proc; not zombies, which are dead
-    and wait only for their parent to read their status)."""
+    and wait only for their parent to read their status, unless a thread of theirs still runs:
+    a process whose first thread has exited shows as a zombie, review 27)."""
     found = []
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             with contextlib.suppress(OSError, ValueError, IndexError):
                 with open(f"/proc/{entry.name}/status", encoding="ascii", errors="replace") as f:
                     fields = dict(line.split(":", 1) for line in f if ":" in line)
-                if int(fields["Uid"].split()[0]) == uid and not fields["State"].strip().startswith("Z"):
+                dead = fields["State"].strip().startswith("Z") and int(fields.get("Threads", "1")) <= 1
+                if int(fields["Uid"].split()[0]) == uid and not dead:
                     found.append(int(entry.name))
     return found
 
@@ -111,8 +113,8 @@ def _kill_user(uid: int, gid: int) -> None:
     user id and calls ``kill(-1)``, which reaches, at once, every process that user may signal
     (one that forks included) but the caller. Without a cgroup, this ends what a submission
     started outside its process group, which could otherwise outlive it (review 25)."""
-    for _ in range(10):
-        if not _processes_of(uid):
+    for attempt in range(10):
+        if attempt and not _processes_of(uid):  # (the first kill is sent whatever /proc shows)
             return
         pid = os.fork()  # (not a new program: the user may not be able to read this Python's folder)
         if pid == 0:
@@ -312,7 +314,8 @@ class Sandbox:
         memory = "cgroup memory" if "memory" in self.cgroups else "RLIMIT_AS"
         tasks = ("cgroup pids" if "pids" in self.cgroups else
                  "RLIMIT_NPROC" if self.uid is not None else "none (no cgroup, not root)")
-        user = f"uid {self.uid} (its own)" if self.uid is not None else "the grader's user"
+        # (not the number: one line for the whole run, not one per submission, review 27)
+        user = "a user id of its own" if self.uid is not None else "the grader's user"
         cpu = f"; cpu: {self.limits.cpus:g} (cgroup cpu)" if "cpu" in self.cgroups else ""
         return f"memory: {memory}; processes: {tasks}; user: {user}{cpu}"
 
