@@ -255,10 +255,12 @@ gradescope: install
 
 # make test runs in three lanes side by side (make -j3):
 # - the notebooks: nbval, two kernels on one thread each (chapter 7 on one, the rest on the other),
-#   the fast chapters under two of the four kernel settings each, then the PDF built and checked;
+#   the fast chapters each under one of the four kernel settings (the four in turn), then the PDF
+#   built and checked;
 # - the books: the English book built from the stored outputs beside the Japanese one (each
-#   mostly waits on the other lanes: 20-27 s of CPU in 64-81 s), then the browser test on both
-#   (the lane that ends last: 560 s beside the others, 330 s alone);
+#   mostly waits on the other lanes: 18-27 s of CPU in 84-110 s in the CI run of 2026-12-06 that
+#   built them so; make -j2 in this lane lets four jobs share the cores for that time), then the
+#   browser test on both (456-612 s beside the other lanes in CI runs of 2026-12-06);
 # - everything else, one after another: lint, the Japanese catalogues checked (i18n-check), the
 #   course edition, the grader's tests (which mostly wait on the time limits they test) and the
 #   unit tests.

@@ -124,8 +124,9 @@ def halves_plan(notebooks: list[str]) -> list[tuple[str, list[str]]]:
 
 
 #: make test's plan (``--quarters``): each fast chapter under one setting, the four settings in
-#: turn by the chapters' order in name, so that every setting runs on a quarter of them. The
-#: halves plan took 181-270 s of make test's longest lane; this one about half that.
+#: turn by file name, so that every setting runs on a quarter of them. In fresh-clone CI runs of
+#: 2026-12-06 the halves plan took 178-317 s of make test's notebook lane, this one 137-177 s
+#: (about half the CPU time).
 def quarters_plan(notebooks: list[str]) -> list[tuple[str, list[str]]]:
     """(setting, notebooks) pairs: chapter ``i`` (in name order) under setting ``i % 4``."""
     settings = list(SETTINGS)

@@ -470,8 +470,8 @@ _SKIP_SLOW = pytest.mark.skip(reason="trains models for minutes: set ACTBOOK_SLO
 def test_student_notebook_in_context(path, isolated):
     verdicts = {v for k, (v, _) in isolated(path).items() if k.startswith("stub:")}
     if "context" not in verdicts and not RUN_SLOW:
-        # (every stub and solution of this page is checked in isolation above, and nbval runs the
-        # page; make test skips the notebook's second run here to stay within its time budget)
+        # (every stub of this page is checked in isolation above, and every solution there or by
+        # nbval, which runs the page; make test skips the notebook's second run here, for time)
         pytest.skip("every stub of this page is checked in isolation; set ACTBOOK_SLOW_TESTS=1 to run it in context")
     checked = _execute_in_context(path)
     assert checked == [e.label for e in nbs.notebook_exercises(nbs.read(path))]

@@ -75,10 +75,11 @@ def test_japanese_search_finds_the_pages(browser, server, book, japanese_pages, 
     try:
         page = context.new_page()
         for attempt in (1, 2):
-            # (searchtools.js writes the summary after fetching every result page; in one CI run
-            # of 2026-12-06 on a loaded machine one search never finished in 60 s, while alone
-            # each takes under a second: a second attempt, in a fresh page load, rules out a
-            # lost request without hiding a search that cannot finish)
+            # (searchtools.js writes the summary once every result is listed; in the fresh-clone
+            # CI run of ae68648, 2026-12-06, on a loaded machine, one search wrote none in 60 s
+            # (and one in 30 s earlier that day), while on an idle machine each took 0.6-1.0 s
+            # (measured the same day): a second attempt, in a fresh page load, rules out a lost
+            # request without hiding a search that cannot finish)
             page.goto(f"{server}/{JA}search.html?q={term}", wait_until="load")
             try:
                 page.wait_for_function("() => /\\S/.test(document.querySelector('#search-results "

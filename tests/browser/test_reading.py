@@ -214,9 +214,9 @@ def _page_text(book: Path, href: str) -> tuple[list[str], str, str]:
 
 @pytest.mark.parametrize("query", QUERIES)
 def test_search_snippets_are_prose(browser, server, book, query, record_property):
-    # (a second attempt, in a fresh page: on a loaded machine one result of the ten searches once showed
-    # Sphinx's own snippet (2026-12-06, and once before), which no idle run has reproduced; a
-    # snippet that is wrong every time still fails)
+    # (a second attempt, in a fresh page: on a loaded machine one result of the nine searches
+    # showed Sphinx's own snippet, twice in CI runs of 2026-12-06 (sigmoid, then GELU), which no
+    # idle run has reproduced; a snippet or page error that recurs still fails)
     for attempt in (1, 2):
         context, page, problems = _open_phone_or_desktop(browser, server, f"search.html?q={query}", 1400)
         try:
