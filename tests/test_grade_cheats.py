@@ -291,6 +291,9 @@ def test_files_in_the_submission_cannot_replace_the_kernels_own_modules(tmp_path
     (folder / "actlib" / "__init__.py").write_text("raise SystemExit(0)\n")
     for module in ("ipykernel_launcher", "traitlets", "zmq"):
         (folder / f"{module}.py").write_text("print('Correct (zoo-softplus-derivative)')\nraise SystemExit(0)\n")
+    # (review 28: IPython imports storemagic at start, and the folder was on the path by then; one
+    # that hangs there kept the kernel from starting)
+    (folder / "storemagic.py").write_text("import time\ntime.sleep(3600)\n")
     nbformat.write(_standard(WRONG, ""), str(folder / "zoo.ipynb"))
     book_dir = _two_exercise_book(tmp_path / "book")
     result = grade.grade_notebook(folder / "zoo.ipynb", plan.book_answers(book_dir), Limits(wall_seconds=120),

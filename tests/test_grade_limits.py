@@ -307,3 +307,11 @@ def test_a_kernel_that_publishes_without_end_stops_at_the_time_limit():
     kernel.client, kernel.deadline, kernel.output_bytes = Flood(), time.monotonic() + 60, 0
     with pytest.raises(runner.Stop, match="printed more than 1 MB"):
         kernel._drain()
+
+
+def test_a_messages_binary_buffers_count_towards_the_output_limit():
+    """Review 28, finding 2: only a message's content counted, not its binary buffers."""
+    from actlib.course import runner
+
+    msg = {"content": {"data": {}}, "buffers": [b"x" * 1000, memoryview(b"y" * 500)]}
+    assert runner._output_size(msg) == len('{"data": {}}') + 1500

@@ -710,9 +710,13 @@ def test_a_folder_named_like_an_installed_namespace_package_is_flagged(tmp_path,
     """Review 27, finding 5: a google/__init__.py beside the notebook ran on `import
     google.protobuf` from the end of the kernel's path (a regular package wins over the installed
     namespace portions)."""
-    (tmp_path / package).mkdir()
-    (tmp_path / package / "__init__.py").write_text("x = 1\n")
-    assert any("namespace package" in f.what for f in scan.scan_files(tmp_path)), scan.scan_files(tmp_path)
+    (tmp_path / "a" / package).mkdir(parents=True)
+    (tmp_path / "a" / package / "__init__.py").write_text("x = 1\n")
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / f"{package}.py").write_text("x = 1\n")  # (review 28: a module too)
+    for folder in ("a", "b"):
+        flags = scan.scan_files(tmp_path / folder)
+        assert any("namespace package" in f.what for f in flags), (folder, flags)
 
 
 def test_the_namespace_packages_are_the_installed_ones():

@@ -23,6 +23,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,13 +37,16 @@ _KERNEL_ENV = KERNEL_ENV  # the book's framework start-up (actlib.frameworks), f
 
 
 #: How the grader starts a kernel (``python -P -c KERNEL_START -f <connection file>``): ipykernel's
-#: launcher, with the working directory (the submission's folder) at the end of Python's path,
-#: and the grader's own ``actlib`` imported first (an editable install's finder comes after every
+#: launcher, without the working directory (the submission's folder) on Python's path (it joins
+#: at the end with :data:`FOLDER_ON_PATH`), and the grader's own ``actlib`` imported first (an editable install's finder comes after every
 #: folder of the path, so an ``actlib/`` in the submission's folder would come first: review 20).
 #: ``--IPKernelApp.ignore_cwd=True`` keeps IPython from putting that folder first again (IPython 8
 #: does, whatever ``-P`` says; 9.7 and later honour ``-P``: review 26).
-KERNEL_START = ("import os, sys; import actlib; from ipykernel import kernelapp; sys.path.append(os.getcwd()); "
-                "kernelapp.launch_new_instance()")
+KERNEL_START = "import actlib; from ipykernel import kernelapp; kernelapp.launch_new_instance()"
+#: The first code the kernel runs, once it has started: only then does the submission's folder join
+#: Python's path, at its end, so that no module of the folder (a storemagic.py, which IPython
+#: imports at start) runs before the notebook's first cell (review 28).
+FOLDER_ON_PATH = "import os as _o, sys as _s\n_s.path.append(_o.getcwd())\ndel _o, _s"
 
 
 def _actlib_package() -> Path:
@@ -116,9 +120,9 @@ def _read_observations(path) -> dict:
 
 
 def _output_size(msg) -> int:
-    """The size of a message the kernel publishes, whatever its type (a kernel can publish any
-    type, such as clear_output, over and over: review 27)."""
-    return len(json.dumps(msg.get("content", {})))
+    """The size of a message the kernel sends, whatever its type (a kernel can publish any
+    type, such as clear_output, over and over: review 27), its binary buffers included (review 28)."""
+    return len(json.dumps(msg.get("content", {}))) + sum(len(b) for b in msg.get("buffers") or ())
 
 
 class _Kernel:
@@ -158,6 +162,11 @@ class _Kernel:
         self.client = BlockingKernelClient(connection_file=str(connection), context=context)
         self.client.load_connection_file()
         self.client.start_channels(hb=False)
+        # (whatever the runner is doing when time is up, such as reading a kernel that sends without
+        # end: its processes are killed then, review 28)
+        self.watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), box.kill)
+        self.watchdog.daemon = True
+        self.watchdog.start()
         self._wait_for_ready(min(deadline, time.monotonic() + 120.0))
 
     def _wait_for_ready(self, until: float):
@@ -174,8 +183,9 @@ class _Kernel:
                 continue
             if reply.get("msg_type") == "kernel_info_reply":
                 while True:  # the replies to the other requests
+                    self._stopped()
                     try:
-                        self.client.get_shell_msg(timeout=0.3)
+                        self.output_bytes += _output_size(self.client.get_shell_msg(timeout=0.3))
                     except queue.Empty:
                         break
                 self._drain()
@@ -185,13 +195,13 @@ class _Kernel:
 
     def _stopped(self):
         """Raise :class:`Stop` if the kernel is dead or time is up."""
+        if time.monotonic() > self.deadline:  # (first: at the deadline the watchdog kills the kernel)
+            also = " (and hit the process limit)" if self.box.tasks_exceeded() else ""
+            raise Stop(f"the notebook ran longer than {self.limits.wall_seconds:g} s{also}")
         if self.process.poll() is not None:
             why = ("it ran out of memory" if self.box.memory_exceeded() else
                    "it hit the process limit" if self.box.tasks_exceeded() else f"exit code {self.process.returncode}")
             raise Stop(f"the kernel died ({why})")
-        if time.monotonic() > self.deadline:
-            also = " (and hit the process limit)" if self.box.tasks_exceeded() else ""
-            raise Stop(f"the notebook ran longer than {self.limits.wall_seconds:g} s{also}")
 
     def _drain(self):
         while True:
@@ -214,11 +224,13 @@ class _Kernel:
                 reply = self.client.get_shell_msg(timeout=0.1)
             except queue.Empty:
                 continue
+            self.output_bytes += _output_size(reply)  # (a reply counts too: review 28)
             if reply.get("parent_header", {}).get("msg_id") == msg_id:
                 self._drain()
                 return
 
     def close(self):
+        self.watchdog.cancel()
         with contextlib.suppress(Exception):
             self.client.stop_channels()
         self.box.kill(self.process.pid)
@@ -250,6 +262,7 @@ def run(steps: list[Step], source_folder, limits: sb.Limits, name: str, seed: in
             before_start(box.folder)
         kernel = _Kernel(box, limits, time.monotonic() + limits.wall_seconds)
         result.network_isolated = box.network_isolated(kernel.process.pid)
+        kernel.execute(FOLDER_ON_PATH)
         for step in steps:
             if step.observe is None:
                 kernel.execute(step.code)

@@ -944,9 +944,10 @@ UNREADABLE_CODE = (".pyc", ".pyo", ".so", ".pyd", ".zip", ".egg", ".whl", ".pth"
 SHADOWED = frozenset({"actlib", "numpy", "scipy", "torch", "keras", "tensorflow", "matplotlib", "myst_nb",
                       "IPython", "ipykernel", "ipykernel_launcher", "sitecustomize", "usercustomize", "sys",
                       "builtins", "json"})
-#: The installed namespace packages (folders without ``__init__.py`` in site-packages): a folder
-#: of that name in the submission takes their place, or joins them, even from the end of Python's
-#: path (a regular package found anywhere on the path wins over namespace portions: review 27).
+#: The installed namespace packages (folders without ``__init__.py`` in site-packages): a module
+#: or folder of that name in the submission takes their place, or joins them, even from the end of
+#: Python's path (a regular package or a module found anywhere on the path wins over namespace
+#: portions: reviews 27, 28).
 NAMESPACE_PACKAGES = frozenset({"google", "mpl_toolkits", "sphinxcontrib"})
 #: The largest Python file, and the largest code cell, the scan reads (bytes).
 MAX_FILE_BYTES = 1 << 20
@@ -970,7 +971,7 @@ def scan_files(folder, giveaways: dict[str, tuple[str, ...]] | None = None, limi
                                      "the installed packages on Python's path (in Jupyter the notebook's folder "
                                      "does; in the grader's kernel, a folder the notebook puts before them)",
                               file=path.relative_to(folder).as_posix()))
-        if path.name in NAMESPACE_PACKAGES and path.is_dir():
+        if module in NAMESPACE_PACKAGES and (path.is_dir() or path.suffix in (".py", *UNREADABLE_CODE)):
             flags.append(Flag(-1, 1, f"takes the place of, or joins, the installed namespace package {path.name!r}, "
                                      "even from the end of Python's path",
                               file=path.relative_to(folder).as_posix()))
