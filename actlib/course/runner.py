@@ -38,8 +38,9 @@ _KERNEL_ENV = KERNEL_ENV  # the book's framework start-up (actlib.frameworks), f
 
 #: How the grader starts a kernel (``python -P -c KERNEL_START -f <connection file>``): ipykernel's
 #: launcher, without the working directory (the submission's folder) on Python's path (it joins
-#: at the end with :data:`FOLDER_ON_PATH`), and the grader's own ``actlib`` imported first (an editable install's finder comes after every
-#: folder of the path, so an ``actlib/`` in the submission's folder would come first: review 20).
+#: at the end with :data:`FOLDER_ON_PATH`), and the grader's own ``actlib`` imported first (an
+#: editable install's finder comes after every folder of the path, so an ``actlib/`` in the
+#: submission's folder would come first: review 20).
 #: ``--IPKernelApp.ignore_cwd=True`` keeps IPython from putting that folder first again (IPython 8
 #: does, whatever ``-P`` says; 9.7 and later honour ``-P``: review 26).
 KERNEL_START = "import actlib; from ipykernel import kernelapp; kernelapp.launch_new_instance()"
