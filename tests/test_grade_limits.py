@@ -193,6 +193,25 @@ def test_a_process_left_behind_is_killed_and_its_user_id_never_returns(tmp_path,
 
 
 @ROOT_ONLY
+def test_what_a_submission_leaves_in_the_shared_temporary_folders_is_removed(tmp_path):
+    """Review 29, finding 3: 200 MB a kernel wrote to /dev/shm stayed after its submission, as
+    memory no cgroup counted any more."""
+    (tmp_path / "a").mkdir()
+    a = sandbox.Sandbox(tmp_path / "a", sandbox.Limits(), "a")
+    left = [Path(shared) / f"actbook-test-{a.uid}" for shared in sandbox.SHARED_TEMP if os.path.isdir(shared)]
+    try:
+        for path in left:
+            done = subprocess.run(["/bin/sh", "-c", f"mkdir {path} && echo x > {path}/f"], user=a.uid, group=a.gid,
+                                  extra_groups=[], cwd="/")
+            assert done.returncode == 0 and path.exists()
+        a.close()
+        assert not [p for p in left if p.exists()]
+    finally:
+        for path in left:
+            subprocess.run(["rm", "-rf", str(path)])
+
+
+@ROOT_ONLY
 @pytest.mark.slow
 def test_no_network(graded):
     rows, out, _ = graded
@@ -315,3 +334,32 @@ def test_a_messages_binary_buffers_count_towards_the_output_limit():
 
     msg = {"content": {"data": {}}, "buffers": [b"x" * 1000, memoryview(b"y" * 500)]}
     assert runner._output_size(msg) == len('{"data": {}}') + 1500
+
+
+def test_a_kernel_that_does_not_start_in_time_is_stopped(tmp_path, monkeypatch):
+    """Review 29, finding 1: a Stop raised while the kernel started left it running (run() closes
+    only a kernel it has), and the watchdog killed nothing without a cgroup or a user of its own."""
+    import time
+
+    from actlib.course import runner
+
+    def never_ready(self, until):
+        raise runner.Stop("the kernel did not start")
+
+    monkeypatch.setattr(runner._Kernel, "_wait_for_ready", never_ready)
+    monkeypatch.setattr(sandbox, "_own_cgroup", lambda controller: None)  # (as on a host without cgroup v1)
+    started = []
+    real_popen = runner.subprocess.Popen
+
+    def popen(*args, **kwargs):
+        started.append(real_popen(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(runner.subprocess, "Popen", popen)
+    (tmp_path / "a").mkdir()
+    result = runner.run([], tmp_path / "a", sandbox.Limits(user=None, wall_seconds=30), name="a")
+    assert result.note == "the kernel did not start"
+    deadline = time.monotonic() + 10
+    while started[0].poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert started[0].poll() is not None, "the kernel still runs"

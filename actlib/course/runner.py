@@ -162,13 +162,19 @@ class _Kernel:
         context.setsockopt(zmq.MAXMSGSIZE, limits.max_output_bytes + (1 << 20))  # one huge message: dropped
         self.client = BlockingKernelClient(connection_file=str(connection), context=context)
         self.client.load_connection_file()
-        self.client.start_channels(hb=False)
+        # (not the stdin and control channels, which the runner never reads: ZeroMQ would still
+        # receive what the kernel sends there into this process, uncounted, review 29)
+        self.client.start_channels(hb=False, stdin=False, control=False)
         # (whatever the runner is doing when time is up, such as reading a kernel that sends without
         # end: its processes are killed then, review 28)
-        self.watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), box.kill)
+        self.watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), box.kill, args=(self.process.pid,))
         self.watchdog.daemon = True
         self.watchdog.start()
-        self._wait_for_ready(min(deadline, time.monotonic() + 120.0))
+        try:
+            self._wait_for_ready(min(deadline, time.monotonic() + 120.0))
+        except BaseException:  # (a kernel that did not start in time is stopped too: review 29)
+            self.close()
+            raise
 
     def _wait_for_ready(self, until: float):
         """Ask for kernel_info until the kernel answers (jupyter_client's own wait needs a heartbeat)."""

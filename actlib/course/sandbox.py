@@ -129,6 +129,25 @@ def _kill_user(uid: int, gid: int) -> None:
         time.sleep(0.05)
 
 
+#: The folders every user may write to, where a kernel's files would outlive it (review 29: 200 MB
+#: in /dev/shm stayed, as memory no cgroup counts any more).
+SHARED_TEMP = ("/tmp", "/var/tmp", "/dev/shm")
+
+
+def _remove_files_of(uid: int) -> None:
+    """Delete what ``uid`` owns at the top of :data:`SHARED_TEMP` (files, links, whole folders)."""
+    for shared in SHARED_TEMP:
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(shared):
+                with contextlib.suppress(OSError):
+                    if entry.stat(follow_symlinks=False).st_uid != uid:
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        shutil.rmtree(entry.path, ignore_errors=True)
+                    else:
+                        os.unlink(entry.path)
+
+
 def parse_size(text: str) -> int:
     """``"4G"``, ``"512M"``, ``"1000000"`` in bytes."""
     text = text.strip().upper().removesuffix("B")
@@ -366,8 +385,11 @@ class Sandbox:
             time.sleep(0.05)
 
     def close(self):
-        """Kill what is left, remove the cgroups and the scratch folder."""
+        """Kill what is left, remove the cgroups, the scratch folder and what the submission's own
+        user left in the machine's shared temporary folders."""
         self.kill()
+        if self.uid is not None:
+            _remove_files_of(self.uid)
         for group in self.cgroups.values():
             for _ in range(50):
                 try:
