@@ -363,3 +363,21 @@ def test_a_kernel_that_does_not_start_in_time_is_stopped(tmp_path, monkeypatch):
     while started[0].poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert started[0].poll() is not None, "the kernel still runs"
+
+
+@ROOT_ONLY
+def test_system_v_shared_memory_ends_with_the_submission(tmp_path):
+    """Review 30, finding 1: a 200 MB System V segment a kernel left behind outlived its
+    submission, as memory no cgroup counted."""
+    from actlib.course import runner
+    from actlib.course.plan import Step
+
+    key = 0x5E31
+    make = (f"import ctypes\nlibc = ctypes.CDLL(None)\nshmid = libc.shmget({key}, 1 << 20, 0o1000 | 0o600)\n"
+            "assert shmid >= 0")
+    (tmp_path / "a").mkdir()
+    result = runner.run([Step(make)], tmp_path / "a", sandbox.Limits(wall_seconds=60), name="a")
+    assert result.note == "", result.note
+    with open("/proc/sysvipc/shm") as f:
+        keys = [int(line.split()[0]) for line in f.readlines()[1:]]
+    assert key not in keys, "the kernel's shared memory segment outlived it"

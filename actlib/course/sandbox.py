@@ -50,6 +50,7 @@ _CGROUP_ROOT = Path("/sys/fs/cgroup")
 _CLONE_NEWNET = 0x40000000
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNS = 0x00020000
+_CLONE_NEWIPC = 0x08000000
 _MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_REMOUNT, _MS_BIND, _MS_REC, _MS_PRIVATE = 1, 2, 4, 32, 4096, 16384, 1 << 18
 _MNT_DETACH = 2
 #: The user ids the kernels run as (as root): one of these per submission graded at the time. High,
@@ -293,6 +294,10 @@ class Sandbox:
         if "pids" not in self.cgroups and self.uid is not None:
             resource.setrlimit(resource.RLIMIT_NPROC, (self.limits.max_tasks, self.limits.max_tasks))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if os.geteuid() == 0:
+            # a System V IPC namespace of its own: its shared memory, semaphores and queues go with
+            # its last process, instead of outliving the submission uncounted (review 30)
+            libc.unshare(_CLONE_NEWIPC)
         if not self.limits.network:
             # as root, a new network namespace; otherwise inside a new user namespace, where the
             # platform allows it. If neither works the kernel keeps the network (see network_isolated).
