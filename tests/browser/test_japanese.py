@@ -11,7 +11,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .test_book import book_pages, content_pages
 
@@ -71,26 +70,37 @@ def test_japanese_search_finds_the_pages(browser, server, book, japanese_pages, 
     counts = {p: _text(book, p).count(term) for p in japanese_pages if p != JA + "search.html"}
     most = max(counts, key=counts.get)
     assert counts[most] > 0, f"no Japanese page uses {term!r}"
+    target = most.removeprefix(JA)
     context = browser.new_context()
     try:
         page = context.new_page()
-        for attempt in (1, 2):
-            # (searchtools.js writes the summary once every result is listed; in the fresh-clone
-            # CI run of ae68648, 2026-12-06, on a loaded machine, one search wrote none in 60 s
-            # (and one in 30 s earlier that day), while on an idle machine each took 0.6-1.0 s
-            # (measured the same day): a second attempt, in a fresh page load, rules out a lost
-            # request without hiding a search that cannot finish)
-            page.goto(f"{server}/{JA}search.html?q={term}", wait_until="load")
-            try:
-                page.wait_for_function("() => /\\S/.test(document.querySelector('#search-results "
-                                       ".search-summary')?.innerText || '')", timeout=30_000)
-                break
-            except PlaywrightTimeoutError:
-                if attempt == 2:
-                    raise
+        page.goto(f"{server}/{JA}search.html?q={term}", wait_until="load")
+        # (the page that uses the term most, among the results as they are listed: not the summary,
+        # which searchtools.js writes once every result is listed, and which in three fresh-clone CI
+        # runs of 2026-12-06 on a loaded machine never came for 順伝播 (in 30 s, in 60 s, and
+        # in two attempts of 30 s), while on an idle machine each search took 0.6-1.0 s; the cause
+        # is not found. The summary has a test of its own below.)
+        page.wait_for_function("target => [...document.querySelectorAll('#search-results ul.search li a')]"
+                               ".some(a => new URL(a.href).pathname.endsWith('/' + target))", arg=target,
+                               timeout=60_000)
         hrefs = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(a => a.href)")
     finally:
         context.close()
     found = {urlsplit(h).path.split(f"/{JA}", 1)[-1] for h in hrefs}
     assert found, f"searching {term!r} found no page (it is on {sum(1 for c in counts.values() if c)} pages)"
     assert most.removeprefix(JA) in found, f"searching {term!r} misses {most} ({counts[most]} uses): {sorted(found)}"
+
+
+def test_japanese_search_says_how_many_pages_it_found(browser, server):
+    """Sphinx 7.4's Japanese catalogue leaves the result summary empty; actbook-search.js puts the
+    edition's own translation in (window.actbookText)."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/{JA}search.html?q={SEARCH_TERMS[0]}", wait_until="load")
+        page.wait_for_function("() => /\\S/.test(document.querySelector('#search-results .search-summary')"
+                               "?.innerText || '')", timeout=60_000)
+        summary = page.inner_text("#search-results .search-summary")
+    finally:
+        context.close()
+    assert "件" in summary and "Search finished" not in summary, summary
