@@ -11,8 +11,10 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 from pathlib import Path
 
@@ -373,11 +375,38 @@ def test_system_v_shared_memory_ends_with_the_submission(tmp_path):
     from actlib.course.plan import Step
 
     key = 0x5E31
-    make = (f"import ctypes\nlibc = ctypes.CDLL(None)\nshmid = libc.shmget({key}, 1 << 20, 0o1000 | 0o600)\n"
-            "assert shmid >= 0")
+    shared = Path(tempfile.mkdtemp(prefix="actbook-test-ipc-"))  # (pytest's folders are root's only)
+    shared.chmod(0o777)  # (the kernel's own user writes its namespace's name there)
+    namespace = shared / "namespace"
+    make = (f"import ctypes, os\nlibc = ctypes.CDLL(None)\nshmid = libc.shmget({key}, 1 << 20, 0o1000 | 0o600)\n"
+            f"assert shmid >= 0\nopen({str(namespace)!r}, 'w').write(os.readlink('/proc/self/ns/ipc'))")
     (tmp_path / "a").mkdir()
     result = runner.run([Step(make)], tmp_path / "a", sandbox.Limits(wall_seconds=60), name="a")
     assert result.note == "", result.note
+    assert result.ipc_isolated, "the kernel shared the grader's System V IPC namespace"
     with open("/proc/sysvipc/shm") as f:
         keys = [int(line.split()[0]) for line in f.readlines()[1:]]
     assert key not in keys, "the kernel's shared memory segment outlived it"
+    # and the namespace, with the segment in it, is gone: no process is left in it (review 31's note)
+    kernels_namespace = namespace.read_text()
+    shutil.rmtree(shared)
+    assert kernels_namespace != os.readlink("/proc/self/ns/ipc")
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        with contextlib.suppress(OSError):
+            assert os.readlink(f"/proc/{pid}/ns/ipc") != kernels_namespace, f"process {pid} is still in it"
+
+
+@ROOT_ONLY
+def test_a_shared_system_v_ipc_namespace_is_reported(tmp_path, monkeypatch):
+    """Review 31: without the right to create namespaces, the kernel's System V IPC is the
+    machine's, and the limits line must say so (simulated: ``unshare(0)`` changes nothing)."""
+    from actlib.course import plan
+
+    book = plan.book_answers(_two_exercise_book(tmp_path / "book"))
+    (tmp_path / "a").mkdir()
+    nbformat.write(_nb(), str(tmp_path / "a" / "zoo.ipynb"))
+    own = grade.grade_notebook(tmp_path / "a" / "zoo.ipynb", book, sandbox.Limits(wall_seconds=60))
+    assert own.limits.endswith("; System V IPC: own (ends with the kernel)"), own.limits
+    monkeypatch.setattr(sandbox, "_CLONE_NEWIPC", 0)
+    shared = grade.grade_notebook(tmp_path / "a" / "zoo.ipynb", book, sandbox.Limits(wall_seconds=60))
+    assert shared.limits.endswith("; System V IPC: the machine's (what it leaves stays)"), shared.limits

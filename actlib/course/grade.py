@@ -188,6 +188,8 @@ def grade_notebook(path: Path, book: dict[str, dict[str, str]], limits: Limits, 
     result.note, result.seconds = run.note, run.seconds
     network = "network: none" if run.network_isolated else "network: NOT cut off (not possible here)"
     result.limits = f"{run.limits}; {network}" if not limits.network else f"{run.limits}; network: allowed"
+    ipc = "own (ends with the kernel)" if run.ipc_isolated else "the machine's (what it leaves stays)"
+    result.limits += f"; System V IPC: {ipc}"
     return result
 
 

@@ -100,6 +100,7 @@ class RunResult:
     note: str = ""  # why execution stopped early, if it did
     seconds: float = 0.0
     network_isolated: bool = False
+    ipc_isolated: bool = False  # System V IPC in a namespace of its own (ends with the kernel)
     limits: str = ""
 
 
@@ -269,6 +270,7 @@ def run(steps: list[Step], source_folder, limits: sb.Limits, name: str, seed: in
             before_start(box.folder)
         kernel = _Kernel(box, limits, time.monotonic() + limits.wall_seconds)
         result.network_isolated = box.network_isolated(kernel.process.pid)
+        result.ipc_isolated = box.own_namespace(kernel.process.pid, "ipc")
         kernel.execute(FOLDER_ON_PATH)
         for step in steps:
             if step.observe is None:

@@ -265,12 +265,18 @@ class Sandbox:
                     group.rmdir()
 
     @staticmethod
-    def network_isolated(pid: int) -> bool:
-        """Whether process ``pid`` lives in another network namespace than the grader."""
+    def own_namespace(pid: int, kind: str) -> bool:
+        """Whether process ``pid`` lives in another namespace of ``kind`` (``"net"``, ``"ipc"``)
+        than the grader (False where that cannot be read)."""
         try:
-            return os.readlink(f"/proc/{pid}/ns/net") != os.readlink("/proc/self/ns/net")
+            return os.readlink(f"/proc/{pid}/ns/{kind}") != os.readlink(f"/proc/self/ns/{kind}")
         except OSError:
             return False
+
+    @classmethod
+    def network_isolated(cls, pid: int) -> bool:
+        """Whether process ``pid`` lives in another network namespace than the grader."""
+        return cls.own_namespace(pid, "net")
 
     def env(self, base: dict[str, str]) -> dict[str, str]:
         """The kernel's environment: the grader's, with a private home and caches in the scratch folder."""
@@ -296,7 +302,8 @@ class Sandbox:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         if os.geteuid() == 0:
             # a System V IPC namespace of its own: its shared memory, semaphores and queues go with
-            # its last process, instead of outliving the submission uncounted (review 30)
+            # its last process, instead of outliving the submission uncounted (review 30). Without
+            # the right to create namespaces this fails, and the limits line says so (review 31).
             libc.unshare(_CLONE_NEWIPC)
         if not self.limits.network:
             # as root, a new network namespace; otherwise inside a new user namespace, where the
