@@ -410,3 +410,8 @@ def test_a_shared_system_v_ipc_namespace_is_reported(tmp_path, monkeypatch):
     monkeypatch.setattr(sandbox, "_CLONE_NEWIPC", 0)
     shared = grade.grade_notebook(tmp_path / "a" / "zoo.ipynb", book, sandbox.Limits(wall_seconds=60))
     assert shared.limits.endswith("; System V IPC: the machine's (what it leaves stays)"), shared.limits
+    # review 32: a kernel that did not start measured nothing, and the line must not say "NOT cut off"
+    unstarted = grade.grade_notebook(tmp_path / "a" / "zoo.ipynb", book, sandbox.Limits(wall_seconds=0.3))
+    assert "longer than 0.3 s" in unstarted.note, unstarted.note
+    assert unstarted.limits.endswith("; network and System V IPC: not measured (the kernel did not start)"), \
+        unstarted.limits

@@ -68,10 +68,13 @@ def test_glued_texts_are_the_glued_values_with_words(tmp_path):
                                       metadata={"scrapbook": {"name": name}})
 
     cell = nbformat.v4.new_code_cell("glue(...)")
-    cell.outputs = [glued("seeds_word", "'three'"), glued("loss", "0.25"), glued("seeds", "'0, 1 and 2'")]
+    cell.outputs = [glued("seeds_word", "'three'"), glued("loss", "0.25"), glued("seeds", "'0, 1 and 2'"),
+                    glued("accuracies", "'11.3%, 9.7%'"), glued("weights", "'(2, 1)'")]
     path = tmp_path / "c.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[cell]), str(path))
-    assert catalogues.glued_texts([path]) == {"three": ["c: seeds_word"], "0, 1 and 2": ["c: seeds"]}
+    # a list takes the edition's comma; a vector stays as it is
+    assert catalogues.glued_texts([path]) == {"three": ["c: seeds_word"], "0, 1 and 2": ["c: seeds"],
+                                              "11.3%, 9.7%": ["c: accuracies"]}
 
 
 def test_run_times_in_japanese_units():

@@ -154,11 +154,13 @@ def check(locale_dir: Path, pot_dir: Path, pages: list[str] | None = None) -> Re
 
 _GLUE_PLAIN = "application/papermill.record/text/plain"
 _WORD = re.compile(r"[A-Za-z]{2,}")
+#: a list in words ("11.3%, 9.7%, 11.3%" takes the edition's comma), not a vector such as "(2, 1)"
+_LIST = re.compile(r"^[^([].*, ")
 
 
 def glued_texts(notebooks) -> dict[str, list[str]]:
-    """The glued values of ``notebooks`` that are text with words in it (``"three"``,
-    ``"0, 1 and 2"``), each with where it is glued (``notebook: key``): a translated page shows
+    """The glued values of ``notebooks`` that are text with words or a list in it (``"three"``,
+    ``"0, 1 and 2"``, ``"11.3%, 9.7%, 11.3%"``), each with where it is glued (``notebook: key``): a translated page shows
     them, so they are translated too (:data:`actlib.course.i18n.GLUED_CATALOGUE`)."""
     import nbformat
 
@@ -174,7 +176,7 @@ def glued_texts(notebooks) -> dict[str, list[str]]:
                     value = ast.literal_eval(plain)
                 except (ValueError, SyntaxError):
                     continue
-                if isinstance(value, str) and _WORD.search(value):
+                if isinstance(value, str) and (_WORD.search(value) or _LIST.search(value)):
                     key = output.get("metadata", {}).get("scrapbook", {}).get("name", "?")
                     found.setdefault(value, []).append(f"{Path(path).stem}: {key}")
     return found

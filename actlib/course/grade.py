@@ -186,11 +186,18 @@ def grade_notebook(path: Path, book: dict[str, dict[str, str]], limits: Limits, 
     result.status, result.detail = verdicts(answers, run, seed)
     flag(result, found)
     result.note, result.seconds = run.note, run.seconds
-    network = "network: none" if run.network_isolated else "network: NOT cut off (not possible here)"
-    result.limits = f"{run.limits}; {network}" if not limits.network else f"{run.limits}; network: allowed"
-    ipc = "own (ends with the kernel)" if run.ipc_isolated else "the machine's (what it leaves stays)"
-    result.limits += f"; System V IPC: {ipc}"
+    result.limits = f"{run.limits}; {_namespaces(run, limits)}"
     return result
+
+
+def _namespaces(run: runner.RunResult, limits: Limits) -> str:
+    """The limits line's end: what the kernel's network and System V IPC were."""
+    if run.network_isolated is None or run.ipc_isolated is None:  # (a kernel that did not start, review 32)
+        return "network and System V IPC: not measured (the kernel did not start)"
+    network = ("network: allowed" if limits.network else
+               "network: none" if run.network_isolated else "network: NOT cut off (not possible here)")
+    ipc = "own (ends with the kernel)" if run.ipc_isolated else "the machine's (what it leaves stays)"
+    return f"{network}; System V IPC: {ipc}"
 
 
 def grade_all(paths: list[Path], book, limits: Limits, jobs: int = 1, log=None, root=None,

@@ -99,8 +99,10 @@ class RunResult:
     observations: dict = field(default_factory=dict)  # label -> observation (untrusted data)
     note: str = ""  # why execution stopped early, if it did
     seconds: float = 0.0
-    network_isolated: bool = False
-    ipc_isolated: bool = False  # System V IPC in a namespace of its own (ends with the kernel)
+    # whether the kernel had a network / System V IPC namespace of its own; None: not measured,
+    # since the kernel did not start (review 32)
+    network_isolated: bool | None = None
+    ipc_isolated: bool | None = None
     limits: str = ""
 
 
