@@ -160,8 +160,8 @@ _LIST = re.compile(r"^[^([].*, ")
 
 def glued_texts(notebooks) -> dict[str, list[str]]:
     """The glued values of ``notebooks`` that are text with words or a list in it (``"three"``,
-    ``"0, 1 and 2"``, ``"11.3%, 9.7%, 11.3%"``), each with where it is glued (``notebook: key``): a translated page shows
-    them, so they are translated too (:data:`actlib.course.i18n.GLUED_CATALOGUE`)."""
+    ``"0, 1 and 2"``, ``"11.3%, 9.7%, 11.3%"``), each with where it is glued (``notebook: key``):
+    a translated page shows them, so they are translated too (:data:`actlib.course.i18n.GLUED_CATALOGUE`)."""
     import nbformat
 
     found: dict[str, list[str]] = {}

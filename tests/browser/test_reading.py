@@ -212,6 +212,34 @@ def _page_text(book: Path, href: str) -> tuple[list[str], str, str]:
     return headings, blocks, _plain(no_math)
 
 
+def test_figures_keep_their_place_before_they_load(browser, server, book):
+    """On a phone, a figure that has not loaded yet (figures load lazily) already takes its
+    height, so the page does not jump when it arrives (_static/actbook-images.js): the longest
+    page with figures, opened at its top; the figures far below are not loaded yet."""
+    pages = _pages_with_figures(book)
+    path = max(pages, key=lambda p: (book / p).stat().st_size)
+    context, page, problems = _open_phone_or_desktop(browser, server, path, 390)
+    try:
+        sizes = """() => [...document.querySelectorAll('.bd-article img')]
+            .filter(img => getComputedStyle(img).display !== 'none')
+            .map(img => [img.getAttribute('src'), img.complete, Math.round(img.getBoundingClientRect().height)])"""
+        before = page.evaluate(sizes)
+        waiting = [(src, h) for src, complete, h in before if not complete]
+        assert waiting, f"every figure of {path} loaded at once: nothing to test"
+        assert all(h > 0 for _, h in waiting), f"figures with no height before they load: {waiting}"
+        page.evaluate("""async () => {
+            for (const img of document.images) { img.loading = 'eager'; }
+            await Promise.all([...document.images].map(img => img.complete ? null :
+                new Promise(done => { img.onload = img.onerror = done; })));
+        }""")
+        after = dict((src, h) for src, _, h in page.evaluate(sizes))
+        jumped = [(src, h, after[src]) for src, h in waiting if abs(after[src] - h) > 1]
+        assert not jumped, f"figures whose height changed when they loaded (src, before, after): {jumped}"
+        assert not problems, problems
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("query", QUERIES)
 def test_search_snippets_are_prose(browser, server, book, query, record_property):
     # (a second attempt, in a fresh page: on a loaded machine one result of the nine searches
