@@ -192,8 +192,8 @@ def grade_notebook(path: Path, book: dict[str, dict[str, str]], limits: Limits, 
 
 def _namespaces(run: runner.RunResult, limits: Limits) -> str:
     """The limits line's end: what the kernel's network and System V IPC were."""
-    if run.network_isolated is None or run.ipc_isolated is None:  # (a kernel that did not start, review 32)
-        return "network and System V IPC: not measured (the kernel did not start)"
+    if run.network_isolated is None or run.ipc_isolated is None:  # (a kernel that did not start, review 32,
+        return "network and System V IPC: not measured (the kernel did not start)"  # or ended at once, 33)
     network = ("network: allowed" if limits.network else
                "network: none" if run.network_isolated else "network: NOT cut off (not possible here)")
     ipc = "own (ends with the kernel)" if run.ipc_isolated else "the machine's (what it leaves stays)"

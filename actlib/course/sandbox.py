@@ -265,17 +265,17 @@ class Sandbox:
                     group.rmdir()
 
     @staticmethod
-    def own_namespace(pid: int, kind: str) -> bool:
+    def own_namespace(pid: int, kind: str) -> bool | None:
         """Whether process ``pid`` lives in another namespace of ``kind`` (``"net"``, ``"ipc"``)
-        than the grader (False where that cannot be read)."""
+        than the grader; None where that cannot be read (the process has ended: review 33)."""
         try:
             return os.readlink(f"/proc/{pid}/ns/{kind}") != os.readlink(f"/proc/self/ns/{kind}")
         except OSError:
-            return False
+            return None
 
     @classmethod
-    def network_isolated(cls, pid: int) -> bool:
-        """Whether process ``pid`` lives in another network namespace than the grader."""
+    def network_isolated(cls, pid: int) -> bool | None:
+        """Whether process ``pid`` lives in another network namespace than the grader (None: unknown)."""
         return cls.own_namespace(pid, "net")
 
     def env(self, base: dict[str, str]) -> dict[str, str]:
