@@ -330,6 +330,24 @@ def test_a_kernel_that_publishes_without_end_stops_at_the_time_limit():
         kernel._drain()
 
 
+@pytest.mark.slow
+def test_a_real_kernel_that_floods_its_channel_stops_at_the_time_limit(tmp_path):
+    """The same with a real kernel: a cell that sends clear_output without end (a few bytes each,
+    far under --max-output in the time) is stopped at the time limit, not after it."""
+    import time
+
+    from actlib.course import runner
+    from actlib.course.plan import Step
+
+    flood = "from IPython.display import clear_output\nwhile True:\n    clear_output()"
+    (tmp_path / "a").mkdir()
+    start = time.monotonic()
+    result = runner.run([Step(flood)], tmp_path / "a", sandbox.Limits(wall_seconds=8), name="a")
+    elapsed = time.monotonic() - start
+    assert result.note.startswith("the notebook ran longer than 8 s"), result.note
+    assert elapsed < 8 + 20, f"stopped {elapsed:.0f} s after it began, for a time limit of 8 s"
+
+
 def test_a_messages_binary_buffers_count_towards_the_output_limit():
     """Review 28, finding 2: only a message's content counted, not its binary buffers."""
     from actlib.course import runner

@@ -972,7 +972,7 @@ def scan_files(folder, giveaways: dict[str, tuple[str, ...]] | None = None, limi
                                      "does; in the grader's kernel, a folder the notebook puts before them)",
                               file=path.relative_to(folder).as_posix()))
         if module in NAMESPACE_PACKAGES and (path.is_dir() or path.suffix in (".py", *UNREADABLE_CODE)):
-            flags.append(Flag(-1, 1, f"takes the place of, or joins, the installed namespace package {path.name!r}, "
+            flags.append(Flag(-1, 1, f"takes the place of, or joins, the installed namespace package {module!r}, "
                                      "even from the end of Python's path",
                               file=path.relative_to(folder).as_posix()))
         if path.suffix in UNREADABLE_CODE:
