@@ -100,7 +100,7 @@ lab: $(LAB_STAMP)
 book: install
 	$(KERNEL_ENV) $(BIN)/python -m tests.execute_parallel --cache _build/.jupyter_cache $(NOTEBOOKS_LONGEST_FIRST)
 	$(KERNEL_ENV) $(BIN)/jupyter-book build . -W -n --keep-going
-	@$(MAKE) --no-print-directory book-ja
+	@$(MAKE) --no-print-directory book-ja JA_CACHE=_build/.jupyter_cache
 	@echo "The book is built: open _build/html/index.html in your browser (the Japanese edition: _build/html/ja/)."
 
 lint: install
@@ -218,13 +218,15 @@ locales: gettext
 i18n-check: gettext
 	$(BIN)/python -m actlib.course.catalogues check locales/ja --pot $(GETTEXT_DIR)/_build/gettext
 
-# The Japanese HTML edition, from the stored outputs, into _build/ja/_build/html, then copied to
-# _build/html/ja/, where the English pages' language links point (and back).
+# The Japanese HTML edition, from the stored outputs (from JA_CACHE, the English build's
+# jupyter-cache, in `make book`, which runs the notebooks again: both editions then show the
+# outputs of that run), into _build/ja/_build/html, then copied to _build/html/ja/, where the
+# English pages' language links point (and back).
 JA_DIR := _build/ja
 book-ja: install
 	mkdir -p $(JA_DIR)
-	$(BIN)/python -m actlib.course.edition ja --out $(JA_DIR)/config.yml
-	time $(BIN)/jupyter-book build . --path-output $(JA_DIR) --config $(JA_DIR)/config.yml --toc $(JA_DIR)/_toc.yml \
+	$(BIN)/python -m actlib.course.edition ja --out $(JA_DIR)/config.yml $(if $(JA_CACHE),--cache $(JA_CACHE))
+	time $(KERNEL_ENV) $(BIN)/jupyter-book build . --path-output $(JA_DIR) --config $(JA_DIR)/config.yml --toc $(JA_DIR)/_toc.yml \
 	  -W -n --keep-going \
 	  >$(JA_DIR)/build.log 2>&1 || { tail -40 $(JA_DIR)/build.log; echo "make book-ja: the build failed (log: $(JA_DIR)/build.log)"; exit 1; }
 	rm -rf _build/html/ja

@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
     ("**Learning goals.** After", "**学習目標。**この章", "extra stray '**' in text"),
     ("Runs in {{ runtime_ch1 }}.", "実行時間は約1分です。", "missing {{ runtime_ch1 }}"),
     ("A [link](https://a.example).", "[リンク](https://b.example)。", "missing link https://a.example"),
+    # a hard line break, which the English message shows as "\\ ", kept so: the page shows "\\"
+    ("$f(x)$ \\ **Range** (0, 1)", "$f(x)$ \\ **値域** (0, 1)", "missing hard line break"),
 ])
 def test_a_translation_that_loses_markup_is_reported(msgid, msgstr, problem):
     assert problem in catalogues.markup_problems(msgid, msgstr)
@@ -35,6 +37,8 @@ def test_a_translation_that_loses_markup_is_reported(msgid, msgstr, problem):
     ("A {term}`unit <activation function>` fires.", "{term}`ユニット <活性化関数>`が発火します。"),
     ("**Learning goals.** After", "**学習目標**。この章"),
     ("Chapter {doc}`chapters/02_xor` shows it.", "{doc}`chapters/02_xor`で示します。"),
+    ("$f(x)$ \\ **Range** (0, 1)", "$f(x)$ \\\n**値域** (0, 1)"),
+    ("\n\\begin{cases} 1 & u > 0, \\\\ 0 \\end{cases}\n", "\n\\begin{cases} 1 & u > 0, \\\\ 0 \\end{cases}\n"),
 ])
 def test_a_whole_translation_passes(msgid, msgstr):
     assert catalogues.markup_problems(msgid, msgstr) == []
@@ -97,6 +101,15 @@ def test_the_japanese_configuration():
     assert captions == ["基礎", "フレームワーク", "リファレンス", "教員向け"]
     with pytest.raises(FileNotFoundError, match="no overlay"):
         edition.edition_config(ROOT, "xx")
+
+
+def test_after_make_book_the_japanese_pages_show_the_english_runs_outputs(tmp_path):
+    """Review after the clean reviews, finding 4: `make book` ran the notebooks again for the
+    English pages while the Japanese ones showed the stored outputs (7.9's training time differed)."""
+    config = edition.edition_config(ROOT, "ja", cache=tmp_path)
+    assert config["execute"]["execute_notebooks"] == "cache" and config["execute"]["cache"] == str(tmp_path)
+    with pytest.raises(FileNotFoundError, match="no jupyter-cache"):
+        edition.edition_config(ROOT, "ja", cache=tmp_path / "missing")
 
 
 @pytest.mark.parametrize("page, language, other, url", [

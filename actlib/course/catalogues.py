@@ -54,13 +54,24 @@ def _target(content: str) -> str:
     return content
 
 
-def markup(text: str, parser=None) -> Counter:
-    """What of ``text``'s inline markup a translation must keep, as a multiset of labelled items."""
+#: A hard line break (a backslash at a line's end) as a message shows it: Sphinx joins a
+#: paragraph's lines with spaces, so the English message has "\\ " where its page breaks the line.
+FLATTENED_BREAK = "\\ "
+
+
+def markup(text: str, parser=None, flattened: bool = False) -> Counter:
+    """What of ``text``'s inline markup a translation must keep, as a multiset of labelled items.
+    ``flattened``: ``text`` is an English message, whose hard line breaks read "\\ " (a
+    translation must end those lines with a backslash and a newline, or the page shows "\\")."""
     parser = parser or _parser()
     found: Counter = Counter()
+    # (a display formula's message, which Sphinx keeps with its newlines: there "\\\\ " ends a row)
+    formula = text.startswith("\n") or text.lstrip().startswith(("\\begin{", "$$"))
     for block in parser.parseInline(text):
         for token in block.children or ():
             kind = token.type
+            if kind == "hardbreak":
+                found["hard line break"] += 1
             if kind == "myst_role":
                 name = token.meta.get("name", "")
                 if name.split(":")[0] in KEEP_WHOLE:
@@ -81,13 +92,17 @@ def markup(text: str, parser=None) -> Counter:
                 for stray in STRAY:
                     if stray in token.content:
                         found[f"stray {stray!r} in text"] += 1
+                breaks = 0 if formula else token.content.count(FLATTENED_BREAK)
+                if breaks:
+                    found["hard line break" if flattened else "a backslash before a space (a hard line break"
+                          " is a backslash and a newline)"] += breaks
     return found
 
 
 def markup_problems(msgid: str, msgstr: str, parser=None) -> list[str]:
     """How ``msgstr``'s markup differs from ``msgid``'s (empty when the translation keeps it all)."""
     parser = parser or _parser()
-    english, translated = markup(msgid, parser), markup(msgstr, parser)
+    english, translated = markup(msgid, parser, flattened=True), markup(msgstr, parser)
     problems = [f"missing {item}" + (f" (x{n})" if n > 1 else "") for item, n in (english - translated).items()]
     problems += [f"extra {item}" + (f" (x{n})" if n > 1 else "") for item, n in (translated - english).items()]
     return problems

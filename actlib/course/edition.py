@@ -3,8 +3,10 @@
 ``python -m actlib.course.edition ja --out _build/ja/config.yml`` writes the Japanese edition's
 Jupyter Book configuration (``make book-ja`` builds with it):
 
-* the book's own ``_config.yml``, built from the stored outputs (nothing is executed again:
-  the English and Japanese pages show the same outputs and numbers);
+* the book's own ``_config.yml``, built from the outputs the English pages show: the stored
+  ones (nothing is executed again), or, with ``--cache`` (``make book``, which runs every notebook
+  again for the English pages), the outputs of that run in its jupyter-cache; so the English and
+  Japanese pages show the same outputs and numbers;
 * Sphinx's ``language`` and the catalogues (``locale_dirs``: ``locales/<language>/LC_MESSAGES``),
   with ``actlib.course.i18n`` (glued values in translated text, the link to the twin page);
 * the overlay ``locales/<language>/book.yml``: the title, strings that come from
@@ -50,8 +52,9 @@ def _merge(base: dict, overlay: dict) -> dict:
     return merged
 
 
-def edition_config(book: Path, language: str) -> dict:
-    """The Jupyter Book configuration of the ``language`` edition of the book in ``book``."""
+def edition_config(book: Path, language: str, cache: Path | None = None) -> dict:
+    """The Jupyter Book configuration of the ``language`` edition of the book in ``book``, built
+    from the notebooks' stored outputs, or from the jupyter-cache ``cache`` of the English build."""
     book = Path(book).resolve()
     base = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8"))
     overlay_path = book / "locales" / language / "book.yml"
@@ -60,7 +63,13 @@ def edition_config(book: Path, language: str) -> dict:
     overlay = yaml.safe_load(overlay_path.read_text(encoding="utf-8")) or {}
     extensions = overlay.pop("extra_extensions", [])
     config = _merge(base, overlay)
-    config["execute"]["execute_notebooks"] = "off"
+    if cache is None:
+        config["execute"]["execute_notebooks"] = "off"
+    else:
+        cache = Path(cache).resolve()
+        if not cache.is_dir():
+            raise FileNotFoundError(f"no jupyter-cache at {cache}: build the English pages first (make book)")
+        config["execute"].update(execute_notebooks="cache", cache=str(cache))
     sphinx = config["sphinx"]
     sphinx["extra_extensions"] = [*sphinx["extra_extensions"], *extensions]
     sphinx["config"].update(language=language, locale_dirs=[str(book / "locales")],
@@ -95,8 +104,10 @@ def main(argv=None) -> None:
     parser.add_argument("language")
     parser.add_argument("--book", type=Path, default=Path("."))
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="the English build's jupyter-cache, whose outputs the edition then shows")
     args = parser.parse_args(argv)
-    config = edition_config(args.book, args.language)
+    config = edition_config(args.book, args.language, args.cache)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     toc = args.out.with_name("_toc.yml")

@@ -51,6 +51,25 @@ def test_the_japanese_edition_is_japanese(book, japanese_pages):
         assert re.search(r'<html[^>]*\blang="ja"', head), f"{page}: not marked lang=ja"
 
 
+#: What is not prose: code, printed outputs and formulas (where a backslash is TeX's or Python's).
+_NOT_PROSE = re.compile(r'<pre.*?</pre>|<code.*?</code>|<span class="math[^"]*">.*?</span>|'
+                        r'<div class="math[^"]*">.*?</div>', re.S)
+
+
+def test_no_stray_backslash_in_the_japanese_prose(book, japanese_pages):
+    """A hard line break (a backslash at a line's end) reaches a message as "\\ ": a translation
+    that keeps it so shows the backslash (152 on the zoo's cards, found in a review after the
+    clean reviews); `catalogues.check` now refuses such a translation, and this looks at the pages."""
+    stray = {}
+    for page in japanese_pages:
+        body = (book / page).read_text(encoding="utf-8")
+        main = body[body.find("<main"):body.find("</main>")] if "<main" in body else body
+        text = _TAGS.sub(" ", _NOT_PROSE.sub(" ", main))
+        if (found := len(re.findall(r"(?<![\\\w])\\(?=\s)", text))):
+            stray[page] = found
+    assert not stray, f"pages that show a backslash before a space in their prose: {stray}"
+
+
 def test_every_page_links_its_twin(book, japanese_pages):
     """Each English page's button opens the same page in Japanese, and back (relative links:
     from file:// as on a server)."""
