@@ -139,3 +139,24 @@ def test_translate_leaves_english_and_unknown_text_alone():
 
     assert i18n.tr(App, "Close") == "閉じる"
     assert i18n.tr(App, "no such string") == "no such string"
+
+
+def test_display_formulas_are_written_as_the_catalogue_check_reads_them():
+    """Review delta2, G2: `catalogues.markup` tells a display formula's message (where "\\\\ " ends
+    a row) from prose by its leading newline, which "$$" on lines of their own gives; a one-line
+    "$$ ... $$" or a {math} directive gives none, and an untouched translation would be refused."""
+    import json
+    import re
+
+    one_line = re.compile(r"^[ \t]*\$\$[^\n]*\S[^\n]*\$\$[ \t]*$", re.M)
+    directive = re.compile(r"^[ \t]*(```|:::)\{math\}", re.M)
+    found = []
+    for path in sorted([*ROOT.glob("*.md"), *(ROOT / "chapters").glob("*.ipynb")]):
+        if path.suffix == ".ipynb":
+            cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+            texts = ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
+        else:
+            texts = [path.read_text(encoding="utf-8")]
+        found += [f"{path.name}: {m.group(0).strip()[:60]}"
+                  for t in texts for m in [*one_line.finditer(t), *directive.finditer(t)]]
+    assert not found, "display formulas the catalogue check cannot tell from prose:\n" + "\n".join(found)

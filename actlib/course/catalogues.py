@@ -65,7 +65,9 @@ def markup(text: str, parser=None, flattened: bool = False) -> Counter:
     translation must end those lines with a backslash and a newline, or the page shows "\\")."""
     parser = parser or _parser()
     found: Counter = Counter()
-    # (a display formula's message, which Sphinx keeps with its newlines: there "\\\\ " ends a row)
+    # (a display formula's message, where "\\\\ " ends a row: the book writes each as "$$" on lines
+    # of their own, whose message Sphinx keeps with its leading newline; a one-line "$$ ... $$" or a
+    # {math} directive would not be told from prose, so the book has none: tests/test_i18n.py)
     formula = text.startswith("\n") or text.lstrip().startswith(("\\begin{", "$$"))
     for block in parser.parseInline(text):
         for token in block.children or ():
