@@ -148,8 +148,10 @@ def test_display_formulas_are_written_as_the_catalogue_check_reads_them():
     import json
     import re
 
-    one_line = re.compile(r"^[ \t]*\$\$[^\n]*\S[^\n]*\$\$[ \t]*$", re.M)
-    directive = re.compile(r"^[ \t]*(```|:::)\{math\}", re.M)
+    # (a "$$" with anything but a label after it on its line, also after a list or quote marker;
+    # any fence of a {math} directive: review delta3, H1)
+    one_line = re.compile(r"^[ \t]*(?:(?:[-*+>]|\d+[.)])[ \t]+)*\$\$(?![ \t]*(?:\([^)\n]*\))?[ \t]*$)", re.M)
+    directive = re.compile(r"^[ \t]*(`{3,}|:{3,})\{math\}", re.M)
     found = []
     for path in sorted([*ROOT.glob("*.md"), *(ROOT / "chapters").glob("*.ipynb")]):
         if path.suffix == ".ipynb":

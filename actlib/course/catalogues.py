@@ -66,8 +66,9 @@ def markup(text: str, parser=None, flattened: bool = False) -> Counter:
     parser = parser or _parser()
     found: Counter = Counter()
     # (a display formula's message, where "\\\\ " ends a row: the book writes each as "$$" on lines
-    # of their own, whose message Sphinx keeps with its leading newline; a one-line "$$ ... $$" or a
-    # {math} directive would not be told from prose, so the book has none: tests/test_i18n.py)
+    # of their own, whose message Sphinx keeps with its leading newline; a formula on the line of its
+    # opening "$$" or a {math} directive would not be told from prose, so the book has none:
+    # tests/test_i18n.py::test_display_formulas_are_written_as_the_catalogue_check_reads_them)
     formula = text.startswith("\n") or text.lstrip().startswith(("\\begin{", "$$"))
     for block in parser.parseInline(text):
         for token in block.children or ():
