@@ -378,18 +378,28 @@ print("RESULTS" + json.dumps(results))
 """
 
 
-@pytest.fixture(scope="module")
-def isolated():
-    cache = {}
+@pytest.fixture(scope="session")
+def isolated(tmp_path_factory, testrun_uid, worker_id):
+    """Each chapter's isolated run (a Python process of a few seconds), once per test run: its
+    results are kept in a file that every test worker of this run reads (pytest-xdist's recipe for
+    a session fixture shared by workers), since three tests of a chapter may run on two workers."""
+    from filelock import FileLock
+
+    # (the run's own temporary folder, which pytest removes after a few runs; under xdist, the one
+    # that holds every worker's)
+    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
 
     def run(path):
-        if path not in cache:
+        kept = shared / f"isolated-{testrun_uid}-{Path(path).stem}.json"
+        with FileLock(f"{kept}.lock"):
+            if kept.is_file():
+                return json.loads(kept.read_text(encoding="utf-8"))
             proc = subprocess.run([sys.executable, "-c", _ISOLATED, str(path)], capture_output=True, text=True,
                                   timeout=600, cwd=CHAPTERS)
             line = [x for x in proc.stdout.splitlines() if x.startswith("RESULTS")]
             assert line, f"the isolated self-check run failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}"
-            cache[path] = json.loads(line[-1][len("RESULTS"):])
-        return cache[path]
+            kept.write_text(line[-1][len("RESULTS"):], encoding="utf-8")
+            return json.loads(kept.read_text(encoding="utf-8"))
 
     return run
 
