@@ -271,7 +271,7 @@ def run(steps: list[Step], source_folder, limits: sb.Limits, name: str, seed: in
         if before_start is not None:
             before_start(box.folder)
         kernel = _Kernel(box, limits, time.monotonic() + limits.wall_seconds)
-        result.network_isolated = box.network_isolated(kernel.process.pid)
+        result.network_isolated = box.own_namespace(kernel.process.pid, "net")
         result.ipc_isolated = box.own_namespace(kernel.process.pid, "ipc")
         kernel.execute(FOLDER_ON_PATH)
         for step in steps:

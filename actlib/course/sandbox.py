@@ -273,11 +273,6 @@ class Sandbox:
         except OSError:
             return None
 
-    @classmethod
-    def network_isolated(cls, pid: int) -> bool | None:
-        """Whether process ``pid`` lives in another network namespace than the grader (None: unknown)."""
-        return cls.own_namespace(pid, "net")
-
     def env(self, base: dict[str, str]) -> dict[str, str]:
         """The kernel's environment: the grader's, with a private home and caches in the scratch folder."""
         env = dict(base)
@@ -307,7 +302,7 @@ class Sandbox:
             libc.unshare(_CLONE_NEWIPC)
         if not self.limits.network:
             # as root, a new network namespace; otherwise inside a new user namespace, where the
-            # platform allows it. If neither works the kernel keeps the network (see network_isolated).
+            # platform allows it. If neither works the kernel keeps the network (see own_namespace).
             libc.unshare(_CLONE_NEWNET if os.geteuid() == 0 else _CLONE_NEWUSER | _CLONE_NEWNET)
         if self.exposed:
             self._expose(libc)
